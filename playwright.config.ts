@@ -1,0 +1,39 @@
+/**
+ * Projects are generated from data: one per built-in environment (`local` is the default target),
+ * `custom` when BROKER_ENV_FILE names an environment file, and `self-test` for the harness's own tests.
+ */
+import { defineConfig, type Project } from '@playwright/test';
+import { builtinEnvironmentNames } from './src/config/index.ts';
+
+const environmentProjects: Project[] = builtinEnvironmentNames().map((name) => ({
+  name,
+  testDir: './specs',
+  testIgnore: ['self-test/**'],
+  use: { brokerEnv: name } as Project['use'],
+  metadata: { environment: name },
+}));
+
+if (process.env.BROKER_ENV_FILE) {
+  environmentProjects.push({
+    name: 'custom',
+    testDir: './specs',
+    testIgnore: ['self-test/**'],
+    use: { brokerEnv: process.env.BROKER_ENV_FILE } as Project['use'],
+    metadata: { environment: process.env.BROKER_ENV_FILE },
+  });
+}
+
+export default defineConfig({
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  timeout: 60_000,
+  reporter: [['list']],
+  projects: [
+    ...environmentProjects,
+    {
+      name: 'self-test',
+      testDir: '.',
+      testMatch: ['src/**/*.test.ts', 'specs/self-test/**/*.spec.ts'],
+    },
+  ],
+});

@@ -1,0 +1,66 @@
+import { expect, test } from '@playwright/test';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify as stringifyYaml } from 'yaml';
+import { builtinEnvironmentNames, ConfigError, loadEnvironment } from './index.ts';
+
+const remoteVars = { BROKER_SENDER_ORG: '991825827', BROKER_RECIPIENT_ORG: '986252932', BROKER_RESOURCE_ID: 'my-resource' };
+
+test('every built-in environment loads and validates', () => {
+  expect(builtinEnvironmentNames()).toEqual(['at22', 'at23', 'at24', 'local', 'tt02', 'yt01']);
+  for (const name of builtinEnvironmentNames()) {
+    const env = loadEnvironment(name, remoteVars);
+    expect(env.name).toBe(name);
+    expect(env.actors.recipients.length).toBeGreaterThan(0);
+  }
+});
+
+test('tt02 takes the gateway limits and the test Maskinporten', () => {
+  const tt02 = loadEnvironment('tt02', remoteVars);
+  expect(tt02.rateLimits.details).toBe(15);
+  expect(tt02.rateLimits.search).toBe(10);
+  expect(tt02.maskinporten?.issuer).toBe('https://test.maskinporten.no/');
+  expect(tt02.resources).toEqual(['my-resource']);
+  expect(tt02.capabilities.clock).toBe(false);
+});
+
+test('a missing placeholder variable is named with the field that needs it', () => {
+  expect(() => loadEnvironment('tt02', {})).toThrow(/\/actors\/sender\/org needs environment variable BROKER_SENDER_ORG/);
+});
+
+test('an unknown environment lists the built-in names', () => {
+  expect(() => loadEnvironment('tt03', {})).toThrow(ConfigError);
+  expect(() => loadEnvironment('tt03', {})).toThrow(/not one of at22, at23, at24, local, tt02, yt01/);
+});
+
+function writeEnv(data: unknown, ext = 'json'): string {
+  const dir = mkdtempSync(join(tmpdir(), 'env-'));
+  const path = join(dir, `custom.${ext}`);
+  writeFileSync(path, typeof data === 'string' ? data : JSON.stringify(data));
+  return path;
+}
+
+const local = () => JSON.parse(JSON.stringify(loadEnvironment('local', {}))) as Record<string, any>;
+
+test('a custom file is validated and the bad field is named', () => {
+  const bad = local();
+  bad.actors.sender.org = '991825827';
+  expect(() => loadEnvironment(writeEnv(bad), {})).toThrow(/\/actors\/sender\/org must match pattern/);
+  const bad2 = local();
+  bad2.capabilities.events = 'carrier-pigeon';
+  expect(() => loadEnvironment(writeEnv(bad2), {})).toThrow(/\/capabilities\/events must be equal to one of the allowed values \(webhook, poll, none\)/);
+});
+
+test('a secret written into the file is refused: only variable names are allowed', () => {
+  const bad = local();
+  bad.actors.sender.token = { kind: 'static', token: 'eyJhbGciOi...' };
+  expect(() => loadEnvironment(writeEnv(bad), {})).toThrow(/\/actors\/sender\/token must NOT have additional properties 'token'/);
+});
+
+test('YAML files load; broken files give a one-line reason', () => {
+  const yamlPath = writeEnv(stringifyYaml({ ...local(), name: 'from-yaml' }), 'yaml');
+  expect(loadEnvironment(yamlPath, {}).name).toBe('from-yaml');
+  expect(() => loadEnvironment(writeEnv('{ "name": '), {})).toThrow(/is not valid JSON/);
+  expect(() => loadEnvironment(writeEnv('a: [b', 'yaml'), {})).toThrow(/is not valid YAML/);
+});

@@ -1,0 +1,130 @@
+/**
+ * @module The shape of an environment file: where a Broker lives, how each actor gets a token,
+ * what the environment can do, and how hard we may poll it. Secrets never appear here, only the
+ * names of the environment variables that hold them.
+ */
+
+/** How one actor obtains its bearer token. Every secret is referenced by environment-variable name. */
+export type TokenProviderConfig =
+  | {
+      /** Offline chain against the platform doubles: Maskinporten grant → Altinn exchange. */
+      kind: 'local-chain';
+      scopes: string[];
+      /** Send a system-user `authorization_details` for this org instead of an enterprise token. */
+      systemUser?: boolean;
+    }
+  | {
+      /** Maskinporten JWT-bearer grant signed with jose, optionally exchanged for an Altinn token. */
+      kind: 'maskinporten';
+      clientIdEnv: string;
+      /** Key id registered on the client; omit when a certificate chain (x5c) is used. */
+      kidEnv?: string;
+      /** PKCS#8 PEM, a JWK as JSON, or a base64-encoded JWK. */
+      privateKeyEnv?: string;
+      /** Path to a file holding the key (PEM or JWK). */
+      privateKeyFileEnv?: string;
+      /** PEM certificate chain, leaf first: sent as `x5c` instead of `kid`. */
+      certificateChainEnv?: string;
+      scopes: string[];
+      /** Ask for a system-user token for this org (`0192:` prefix added when missing). */
+      systemUserOrg?: string;
+      /** Optional `resource` claim (target API audience). */
+      resource?: string[];
+      /** Exchange the Maskinporten token for an Altinn token (default true). */
+      exchange?: boolean;
+    }
+  | {
+      /** The Altinn test-token generator (AltinnTestTools), Basic credentials from the environment. */
+      kind: 'test-token-generator';
+      tokenKind: 'enterprise' | 'systemuser';
+      /** The generator's `env` parameter, e.g. `tt02`. */
+      env: string;
+      usernameEnv: string;
+      passwordEnv: string;
+      scopes: string[];
+      orgNo: string;
+      systemUserId?: string;
+      ttlSeconds?: number;
+      baseUrl?: string;
+    }
+  | {
+      /** A token the user brings, read from an environment variable. */
+      kind: 'static';
+      tokenEnv: string;
+    };
+
+export interface ActorConfig {
+  /** The actor's organisation, `0192:<9 digits>`. */
+  org: string;
+  token: TokenProviderConfig;
+}
+
+export interface Capabilities {
+  /** May PUT resource configuration (service-owner scope on the test resource). */
+  configureResources: boolean;
+  /** May register/read the service owner. */
+  serviceOwnerAdmin: boolean;
+  /** The Broker's clock can be advanced (only the embedded local Broker). */
+  clock: boolean;
+  /** How events can be observed. */
+  events: 'webhook' | 'poll' | 'none';
+  /** Transfers with `disableVirusScan: true` can be created. */
+  disableVirusScan: boolean;
+  /** Scan results can be posted to the malware webhook (UploadProcessing → Failed on demand). */
+  malwareWebhook: boolean;
+  /** TUS resumable upload is offered. */
+  tus: boolean;
+  /** Faults can be injected into the Broker (only the embedded local Broker). */
+  faultInjection: boolean;
+}
+
+export interface PollingConfig {
+  /** Total time one wait-for-state may take. */
+  budgetMs: number;
+  intervalMs: number;
+  maxIntervalMs: number;
+}
+
+/** Requests per minute per operation, as enforced by the platform gateway; absent = unlimited. */
+export type RateLimits = Partial<Record<'initialize' | 'upload' | 'overview' | 'details' | 'search' | 'download' | 'confirm' | 'default', number>>;
+
+export interface EnvironmentConfig {
+  name: string;
+  description: string;
+  kind: 'local' | 'remote';
+  /** Broker base URL (`{base}/broker/api/v1/...`); `embedded` = the harness starts the local Broker. */
+  brokerBaseUrl: string;
+  platform?: {
+    altinnIssuer: string;
+    openIdConfigurationUrl: string;
+    exchangeUrl: string;
+    eventsBaseUrl?: string;
+  };
+  maskinporten?: {
+    issuer: string;
+    tokenEndpoint: string;
+  };
+  /** Name of the variable holding the APIM subscription key; sent only when configured. */
+  apimSubscriptionKeyEnv?: string;
+  actors: {
+    sender: ActorConfig;
+    recipients: ActorConfig[];
+    serviceOwner?: ActorConfig;
+    /** An organisation that is neither sender nor recipient (for access checks). */
+    outsider?: ActorConfig;
+  };
+  /** The only resources the harness may use; the first is the default. */
+  resources: string[];
+  capabilities: Capabilities;
+  polling: PollingConfig;
+  rateLimits: RateLimits;
+  timeouts: { requestMs: number };
+  /** Response checks switched off by id (an unknown id is a configuration error). */
+  checks?: { disabled?: string[] };
+  /** Options for the embedded local Broker (kind `local`). */
+  localBroker?: {
+    port?: number;
+    seedFile?: string;
+    scanDelayMs?: number;
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * @module A double of the Altinn Authentication OIDC issuer: OpenID discovery + JWKS over real HTTP,
+ * and a signer for Altinn tokens. The local Broker finds its keys through the discovery URL, exactly
+ * as the real Broker finds Altinn's (`AltinnOptions:OpenIdWellKnown`).
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, SignJWT, type JWTPayload, type CryptoKey, type JWK } from 'jose';
+
+export interface AltinnIssuerDouble {
+  /** `http://127.0.0.1:<port>/authentication/api/v1/openid/` (with trailing slash, as Altinn's). */
+  readonly issuer: string;
+  /** The discovery document URL to give a Broker as a trusted issuer. */
+  readonly openIdConfigurationUrl: string;
+  readonly jwksUri: string;
+  /** Signs an Altinn token (RS256, `kid`); `iat`/`exp`/`iss`/`jti` are filled unless given. */
+  sign(claims: JWTPayload, options?: { expiresInSeconds?: number; issuedAt?: number }): Promise<string>;
+  /** The public JWKS served (for tests that want to check what is published). */
+  readonly publicJwks: { keys: JWK[] };
+  close(): Promise<void>;
+}
+
+const ISSUER_PATH = '/authentication/api/v1/openid/';
+
+export async function startAltinnIssuer(options: { host?: string; port?: number } = {}): Promise<AltinnIssuerDouble> {
+  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+  const kid = `altinn-double-${Date.now().toString(36)}`;
+  const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' };
+  const publicJwks = { keys: [jwk] };
+  let issuer = '';
+
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? '').split('?')[0];
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify(body));
+    };
+    if (req.method !== 'GET') return send(405, { error: 'method not allowed' });
+    if (path === `${ISSUER_PATH}.well-known/openid-configuration`) {
+      return send(200, {
+        issuer,
+        jwks_uri: `${issuer}.well-known/openid-configuration/jwks`,
+        id_token_signing_alg_values_supported: ['RS256'],
+        response_types_supported: ['token'],
+        subject_types_supported: ['public'],
+      });
+    }
+    if (path === `${ISSUER_PATH}.well-known/openid-configuration/jwks`) return send(200, publicJwks);
+    return send(404, { error: 'not found' });
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  issuer = `http://${options.host ?? '127.0.0.1'}:${port}${ISSUER_PATH}`;
+
+  return {
+    issuer,
+    openIdConfigurationUrl: `${issuer}.well-known/openid-configuration`,
+    jwksUri: `${issuer}.well-known/openid-configuration/jwks`,
+    publicJwks,
+    sign: (claims, o = {}) => signWith(privateKey, kid, issuer, claims, o),
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+async function signWith(
+  key: CryptoKey,
+  kid: string,
+  issuer: string,
+  claims: JWTPayload,
+  o: { expiresInSeconds?: number; issuedAt?: number },
+): Promise<string> {
+  const iat = o.issuedAt ?? Math.floor(Date.now() / 1000);
+  return new SignJWT({ iss: issuer, jti: crypto.randomUUID(), ...claims })
+    .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' })
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + (o.expiresInSeconds ?? 3600))
+    .sign(key);
+}
