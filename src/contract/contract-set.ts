@@ -1,0 +1,40 @@
+/**
+ * @module Prepares the contracts a run checks against: always the reference contract, plus the
+ * published one when configured (BROKER_PUBLISHED_CONTRACT or an explicit path/URL). Each is
+ * loaded, linted, repaired and compiled once.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { compileContract, type CompiledContract, type ContractRole } from './compile.ts';
+import type { ContractFinding } from './findings.ts';
+import { lintContract, type LintReport } from './lint.ts';
+import { loadContract } from './load.ts';
+
+export const REFERENCE_CONTRACT_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'contracts', 'broker.openapi.yaml');
+
+export interface PreparedContract {
+  compiled: CompiledContract;
+  lint: LintReport;
+  /** Lint findings plus compile findings. */
+  findings: ContractFinding[];
+}
+
+export async function prepareContract(source: string, name: string, role: ContractRole): Promise<PreparedContract> {
+  const loaded = await loadContract(source);
+  const lint = await lintContract(loaded);
+  const compiled = compileContract(lint.repaired, { name, role, source, sha256: loaded.sha256 });
+  return { compiled, lint, findings: [...lint.findings, ...compiled.findings] };
+}
+
+export interface ContractSetOptions {
+  /** Path or URL of the published contract; defaults to BROKER_PUBLISHED_CONTRACT when set. */
+  published?: string;
+  reference?: string;
+}
+
+export async function prepareContractSet(options: ContractSetOptions = {}): Promise<PreparedContract[]> {
+  const set = [await prepareContract(options.reference ?? REFERENCE_CONTRACT_PATH, 'reference', 'reference')];
+  const published = options.published ?? process.env.BROKER_PUBLISHED_CONTRACT;
+  if (published) set.push(await prepareContract(published, 'published', 'published'));
+  return set;
+}

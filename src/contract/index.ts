@@ -1,0 +1,8 @@
+/** @module The contract layer: load, lint, repair, compile, and check responses. */
+export { ContractLoadError, loadContract, parseContract, type LoadedContract } from './load.ts';
+export { lintContract, type LintReport } from './lint.ts';
+export { repairDocument, detectDefects } from './defects.ts';
+export { compileContract, type CompiledContract, type ContractRole, type OperationContract, type ResponseContract } from './compile.ts';
+export { allChecks, checkResponse, enabledChecks, registerCheck, type CheckResult, type ExchangeView, type ResponseCheck } from './checks.ts';
+export { describeResponseFinding, type ContractFinding, type ResponseFinding, type Verdict } from './findings.ts';
+export { prepareContract, prepareContractSet, REFERENCE_CONTRACT_PATH, type PreparedContract } from './contract-set.ts';
