@@ -91,7 +91,7 @@ function parseJson(text: string, source: string): { value: unknown; findings: Co
 
 function parseYamlText(text: string, source: string): unknown {
   try {
-    return parseYaml(text, { prettyErrors: false, uniqueKeys: true });
+    return parseYaml(text, { prettyErrors: true, uniqueKeys: true });
   } catch (e) {
     if (e instanceof YAMLParseError) {
       const pos = e.linePos?.[0];
