@@ -3,9 +3,10 @@
  * and a signer for Altinn tokens. The local Broker finds its keys through the discovery URL, exactly
  * as the real Broker finds Altinn's (`AltinnOptions:OpenIdWellKnown`).
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type JWTPayload, type CryptoKey, type JWK } from 'jose';
+import type { RouteHandler } from './http.ts';
 
 export interface AltinnIssuerDouble {
   /** `http://127.0.0.1:<port>/authentication/api/v1/openid/` (with trailing slash, as Altinn's). */
@@ -17,6 +18,10 @@ export interface AltinnIssuerDouble {
   sign(claims: JWTPayload, options?: { expiresInSeconds?: number; issuedAt?: number }): Promise<string>;
   /** The public JWKS served (for tests that want to check what is published). */
   readonly publicJwks: { keys: JWK[] };
+  /** `http://127.0.0.1:<port>`: the platform base other Altinn doubles (token exchange) are mounted on. */
+  readonly baseUrl: string;
+  /** Adds routes to this server (checked before the issuer's own; a handler returns true when it answered). */
+  mount(handler: RouteHandler): void;
   close(): Promise<void>;
 }
 
@@ -28,16 +33,16 @@ export async function startAltinnIssuer(options: { host?: string; port?: number 
   const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' };
   const publicJwks = { keys: [jwk] };
   let issuer = '';
+  const mounted: RouteHandler[] = [];
 
-  const server: Server = createServer((req, res) => {
-    const path = (req.url ?? '').split('?')[0];
-    const send = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-      res.end(JSON.stringify(body));
-    };
-    if (req.method !== 'GET') return send(405, { error: 'method not allowed' });
+  const send = (res: ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+    res.end(JSON.stringify(body));
+  };
+  const answerDiscovery = (req: IncomingMessage, res: ServerResponse, path: string) => {
+    if (req.method !== 'GET') return send(res, 405, { error: 'method not allowed' });
     if (path === `${ISSUER_PATH}.well-known/openid-configuration`) {
-      return send(200, {
+      return send(res, 200, {
         issuer,
         jwks_uri: `${issuer}.well-known/openid-configuration/jwks`,
         id_token_signing_alg_values_supported: ['RS256'],
@@ -45,8 +50,22 @@ export async function startAltinnIssuer(options: { host?: string; port?: number 
         subject_types_supported: ['public'],
       });
     }
-    if (path === `${ISSUER_PATH}.well-known/openid-configuration/jwks`) return send(200, publicJwks);
-    return send(404, { error: 'not found' });
+    if (path === `${ISSUER_PATH}.well-known/openid-configuration/jwks`) return send(res, 200, publicJwks);
+    return send(res, 404, { error: 'not found' });
+  };
+
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    if (mounted.length === 0) return answerDiscovery(req, res, path);
+    void (async () => {
+      try {
+        for (const handler of mounted) if (await handler(req, res, path)) return;
+        answerDiscovery(req, res, path);
+      } catch {
+        if (!res.headersSent) send(res, 500, { error: 'the platform double failed' });
+        else res.end();
+      }
+    })();
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -57,8 +76,14 @@ export async function startAltinnIssuer(options: { host?: string; port?: number 
     openIdConfigurationUrl: `${issuer}.well-known/openid-configuration`,
     jwksUri: `${issuer}.well-known/openid-configuration/jwks`,
     publicJwks,
+    baseUrl: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    mount: (handler) => void mounted.push(handler),
     sign: (claims, o = {}) => signWith(privateKey, kid, issuer, claims, o),
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 

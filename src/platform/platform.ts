@@ -1,0 +1,122 @@
+/**
+ * @module Starts every Altinn platform double on loopback (Altinn OIDC issuer with the token exchange
+ * on the same base URL, Maskinporten, the test-token generator) and wires `local` environments to
+ * them: one Maskinporten client per organisation, keys generated and kept in memory.
+ */
+import { exportJWK, generateKeyPair } from 'jose';
+import type { LocalChainClient, LocalChainDeps } from '../auth/token-provider.ts';
+import type { EnvironmentConfig } from '../config/types.ts';
+import { startAltinnIssuer, type AltinnIssuerDouble } from './altinn-issuer.ts';
+import { startMaskinportenDouble, type ClientRegistration, type MaskinportenDouble } from './maskinporten-double.ts';
+import { mountTokenExchange, type TokenExchangeDouble } from './token-exchange-double.ts';
+import { startTokenGeneratorDouble, type TokenGeneratorDouble } from './token-generator-double.ts';
+
+export interface PlatformOptions {
+  host?: string;
+  /** `expires_in` of Maskinporten access tokens (default 120 s). */
+  maskinportenTokenTtlSeconds?: number;
+  /** Lifetime of exchanged Altinn tokens (default 3600 s). */
+  altinnTokenTtlSeconds?: number;
+  /** Service owners by 9-digit org number → org code (default `{ '991825827': 'digdir' }`, the seed's owner). */
+  serviceOwners?: Record<string, string>;
+  /** Basic credentials the test-token generator double accepts (default none: every call is 401). */
+  tokenGeneratorUsers?: Array<{ username: string; password: string }>;
+  /** Epoch milliseconds for the Maskinporten and exchange doubles (default Date.now). */
+  now?: () => number;
+}
+
+export interface Platform {
+  /** `http://127.0.0.1:<port>`: base of the Altinn platform double (issuer + exchange). */
+  readonly platformBaseUrl: string;
+  readonly altinnIssuer: string;
+  /** Give to a Broker as a trusted issuer (Altinn tokens). */
+  readonly altinnOpenIdConfigurationUrl: string;
+  readonly exchangeUrl: string;
+  readonly maskinportenIssuer: string;
+  readonly maskinportenTokenEndpoint: string;
+  /** Give to a Broker as a trusted issuer (raw Maskinporten tokens). */
+  readonly maskinportenMetadataUrl: string;
+  readonly tokenGeneratorBaseUrl: string;
+  readonly altinn: AltinnIssuerDouble;
+  readonly maskinporten: MaskinportenDouble;
+  readonly exchange: TokenExchangeDouble;
+  readonly tokenGenerator: TokenGeneratorDouble;
+  registerClient(client: ClientRegistration): void;
+  /**
+   * Registers one Maskinporten client per organisation of the environment's `local-chain` actors
+   * (scopes = the union of that organisation's actors, system users for that organisation) and returns
+   * what `createTokenProvider` needs as `deps.localChain`.
+   */
+  prepareLocalEnvironment(env: EnvironmentConfig): Promise<LocalChainDeps>;
+  close(): Promise<void>;
+}
+
+const bareOrg = (org: string) => org.replace(/^0192:/, '');
+
+export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
+  const host = options.host ?? '127.0.0.1';
+  const now = options.now ?? Date.now;
+  const altinn = await startAltinnIssuer({ host });
+  const maskinporten = await startMaskinportenDouble({
+    host,
+    now,
+    ...(options.maskinportenTokenTtlSeconds !== undefined ? { accessTokenTtlSeconds: options.maskinportenTokenTtlSeconds } : {}),
+  });
+  const exchange = mountTokenExchange({
+    altinn,
+    maskinporten,
+    now,
+    serviceOwners: options.serviceOwners ?? { '991825827': 'digdir' },
+    ...(options.altinnTokenTtlSeconds !== undefined ? { ttlSeconds: options.altinnTokenTtlSeconds } : {}),
+  });
+  const tokenGenerator = await startTokenGeneratorDouble({ altinn, host, users: options.tokenGeneratorUsers ?? [] });
+
+  return {
+    platformBaseUrl: altinn.baseUrl,
+    altinnIssuer: altinn.issuer,
+    altinnOpenIdConfigurationUrl: altinn.openIdConfigurationUrl,
+    exchangeUrl: exchange.exchangeUrl,
+    maskinportenIssuer: maskinporten.issuer,
+    maskinportenTokenEndpoint: maskinporten.tokenEndpoint,
+    maskinportenMetadataUrl: maskinporten.metadataUrl,
+    tokenGeneratorBaseUrl: tokenGenerator.baseUrl,
+    altinn,
+    maskinporten,
+    exchange,
+    tokenGenerator,
+    registerClient: (client) => maskinporten.registerClient(client),
+    async prepareLocalEnvironment(env) {
+      const actors = [env.actors.sender, ...env.actors.recipients, env.actors.serviceOwner, env.actors.outsider];
+      const scopesByOrg = new Map<string, Set<string>>();
+      for (const actor of actors) {
+        if (actor?.token.kind !== 'local-chain') continue;
+        const org = bareOrg(actor.org);
+        const scopes = scopesByOrg.get(org) ?? new Set<string>();
+        for (const scope of actor.token.scopes) scopes.add(scope);
+        scopesByOrg.set(org, scopes);
+      }
+      const clients = new Map<string, LocalChainClient>();
+      for (const [org, scopes] of scopesByOrg) {
+        const { privateKey, publicKey } = await generateKeyPair('RS256');
+        const client: LocalChainClient = { clientId: `local-client-${org}`, kid: `local-key-${org}`, privateKey };
+        maskinporten.registerClient({
+          clientId: client.clientId,
+          org,
+          scopes: [...scopes],
+          keys: [{ kid: client.kid, key: await exportJWK(publicKey) }],
+          systemUserOrgs: [org],
+        });
+        clients.set(org, client);
+      }
+      return {
+        maskinportenIssuer: maskinporten.issuer,
+        tokenEndpoint: maskinporten.tokenEndpoint,
+        exchangeUrl: exchange.exchangeUrl,
+        clientFor: (org) => clients.get(bareOrg(org)),
+      };
+    },
+    async close() {
+      await Promise.all([tokenGenerator.close(), maskinporten.close(), altinn.close()]);
+    },
+  };
+}
