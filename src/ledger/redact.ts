@@ -113,7 +113,11 @@ function walk(value: unknown): unknown {
     return Object.fromEntries(
       Object.entries(obj).map(([k, v]) => {
         const lower = k.toLowerCase();
-        if (SENSITIVE_KEYS.has(lower) || (isJwk && JWK_PRIVATE_MEMBERS.has(k))) return [k, v === null ? null : MASK];
+        if (SENSITIVE_KEYS.has(lower) || (isJwk && JWK_PRIVATE_MEMBERS.has(k))) {
+          // Keep an already-masked auth header (`Bearer [REDACTED]`): the scheme is useful evidence.
+          const alreadyMasked = typeof v === 'string' && v.endsWith(MASK) && redactText(v) === v && /^(?:(?:Bearer|Basic|Digest) )?\[REDACTED\]$/.test(v);
+          return [k, v === null ? null : alreadyMasked ? v : MASK];
+        }
         return [k, walk(v)];
       }),
     );
