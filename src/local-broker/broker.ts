@@ -1,0 +1,173 @@
+/** @module The local Broker's shared state and services: clock, scheduler, store, configuration, access rules (§4) and the event log. */
+import type { Caller } from './auth.ts';
+import { TokenVerifier } from './auth.ts';
+import { Scheduler, type Clock } from './clock.ts';
+import { parseXsDuration } from './duration.ts';
+import { makeEvent, type BrokerCloudEvent, type BrokerEventType } from './events.ts';
+import type { MutationName } from './mutations.ts';
+import type { FileTransfer } from './model.ts';
+import { bareOrg, type Seed, type SeedRegistryResource, type SeedRights } from './seed.ts';
+import { Store, type Configuration, type StoredResource, type StoredServiceOwner } from './store.ts';
+import { formatTimestamp } from './time-format.ts';
+
+export interface BrokerSettings {
+  clock: Clock;
+  store: Store;
+  seed: Seed;
+  verifier: TokenVerifier;
+  mutations: Set<MutationName>;
+  /** null = no simulated scan: transfers wait in UploadProcessing for the malware webhook. */
+  scanDelayMs: number | null;
+  /** ASP.NET environment name; `Production` turns on codes 13 and 20. */
+  environmentName: string;
+  onEvent?: (event: BrokerCloudEvent) => void;
+  log: (line: string) => void;
+}
+
+export class Broker {
+  readonly clock: Clock;
+  readonly store: Store;
+  readonly scheduler: Scheduler;
+  readonly verifier: TokenVerifier;
+  readonly mutations: Set<MutationName>;
+  readonly config: Configuration;
+  private readonly seed: Seed;
+  private readonly eventLog: BrokerCloudEvent[] = [];
+  /** `<PlatformGatewayUrl>broker/api/v1/filetransfer`; set once the server knows its URL. */
+  eventSource = 'http://127.0.0.1/broker/api/v1/filetransfer';
+  /** Ranged-download debounce: `<transfer>|<org>` → last recorded time (ms). In memory, as the Broker's cache. */
+  readonly rangedDownloadSeen = new Map<string, number>();
+  /** Transfers with an upload request in flight. */
+  readonly uploadsInFlight = new Set<string>();
+
+  constructor(readonly settings: BrokerSettings) {
+    this.clock = settings.clock;
+    this.store = settings.store;
+    this.verifier = settings.verifier;
+    this.mutations = settings.mutations;
+    this.seed = settings.seed;
+    this.scheduler = new Scheduler(this.clock, (key, error) => settings.log(`scheduled task ${key} failed: ${(error as Error).stack ?? error}`));
+    this.config = this.store.loadConfiguration() ?? configurationFromSeed(settings.seed);
+    this.store.saveConfiguration(this.config);
+  }
+
+  get production(): boolean {
+    return this.settings.environmentName.toLowerCase() === 'production';
+  }
+
+  now(): Date {
+    return this.clock.now();
+  }
+
+  nowIso(): string {
+    return this.clock.now().toISOString();
+  }
+
+  mutated(name: MutationName): boolean {
+    return this.mutations.has(name);
+  }
+
+  events(): BrokerCloudEvent[] {
+    return [...this.eventLog];
+  }
+
+  emit(type: BrokerEventType, t: FileTransfer, actor: string, role: 'Sender' | 'Recipient'): void {
+    if (type === 'published' && this.mutated('drop-published-event')) return;
+    const event = makeEvent({
+      type,
+      time: formatTimestamp(this.now()),
+      resourceId: t.resourceId,
+      fileTransferId: t.id,
+      actor,
+      role,
+      source: this.eventSource,
+    });
+    this.eventLog.push(event);
+    this.settings.log(`${event.type} event raised on instance ${t.id} for party with organization number ${bareOrg(actor)} and role ${role}`);
+    try {
+      this.settings.onEvent?.(event);
+    } catch (error) {
+      this.settings.log(`onEvent callback threw: ${(error as Error).message}`);
+    }
+  }
+
+  saveConfiguration(): void {
+    this.store.saveConfiguration(this.config);
+  }
+
+  resource(resourceId: string): StoredResource | undefined {
+    return Object.hasOwn(this.config.resources, resourceId) ? this.config.resources[resourceId] : undefined;
+  }
+
+  serviceOwner(org: string): StoredServiceOwner | undefined {
+    const key = bareOrg(org);
+    return Object.hasOwn(this.config.serviceOwners, key) ? this.config.serviceOwners[key] : undefined;
+  }
+
+  registryResource(resourceId: string): SeedRegistryResource | undefined {
+    return (this.seed.resourceRegistry ?? []).find((r) => r.resourceId === resourceId);
+  }
+
+  private rights(resourceId: string, org: string): SeedRights {
+    const table = this.seed.policies?.[resourceId];
+    return (table && Object.hasOwn(table, org) ? table[org] : undefined) ?? {};
+  }
+
+  /**
+   * The PDP question "may this caller do `action` on `resourceId` for `party`" (§4.2). The Broker first requires the
+   * resource to be configured with a service owner; the seed's policy table then decides, and by default a right
+   * only counts for the caller's own org.
+   */
+  permits(caller: Caller, resourceId: string, party: string, action: 'read' | 'write'): boolean {
+    const resource = this.resource(resourceId);
+    if (!resource || !resource.serviceOwner) return false;
+    if (!caller.org) return false;
+    if ((this.seed.requireCallerIsParty ?? true) && bareOrg(party) !== caller.org) return false;
+    return this.rights(resourceId, caller.org)[action] === true;
+  }
+
+  canSend(caller: Caller, t: FileTransfer): boolean {
+    return this.permits(caller, t.resourceId, t.sender, 'write');
+  }
+
+  canReceive(caller: Caller, t: FileTransfer): boolean {
+    return [...new Set(t.recipients)].some((r) => this.permits(caller, t.resourceId, r, 'read'));
+  }
+
+  /** Search right: the caller acting for itself, with read or write on the resource (the PDP's answer to the two-action request is unverified, §4.2). */
+  canSearch(caller: Caller, resourceId: string): boolean {
+    if (!caller.org) return false;
+    const party = `0192:${caller.org}`;
+    return this.permits(caller, resourceId, party, 'read') || this.permits(caller, resourceId, party, 'write');
+  }
+}
+
+const DEFAULT_PROVIDERS: StoredServiceOwner['storageProviders'] = ['AltinnAzure', 'AltinnAzureWithoutVirusScan'];
+
+function configurationFromSeed(seed: Seed): Configuration {
+  const c: Configuration = { serviceOwners: {}, resources: {} };
+  for (const so of seed.serviceOwners ?? []) {
+    const org = bareOrg(so.orgNumber);
+    c.serviceOwners[org] = { orgNumber: org, name: so.name, storageProviders: so.storageProviders ?? [...DEFAULT_PROVIDERS] };
+  }
+  for (const r of seed.resources ?? []) {
+    c.resources[r.resourceId] = {
+      resourceId: r.resourceId,
+      serviceOwner: bareOrg(r.serviceOwner),
+      maxFileTransferSize: r.maxFileTransferSize ?? null,
+      fileTransferTimeToLiveMs: r.fileTransferTimeToLive ? (parseXsDuration(r.fileTransferTimeToLive) ?? null) : null,
+      purgeFileTransferAfterAllRecipientsConfirmed: r.purgeFileTransferAfterAllRecipientsConfirmed ?? true,
+      purgeFileTransferGracePeriodMs: r.purgeFileTransferGracePeriod ? (parseXsDuration(r.purgeFileTransferGracePeriod) ?? null) : null,
+      useManifestFileShim: r.useManifestFileShim ?? false,
+      externalServiceCodeLegacy: r.externalServiceCodeLegacy ?? null,
+      externalServiceEditionCodeLegacy: r.externalServiceEditionCodeLegacy ?? null,
+      requiredParty: r.requiredParty ?? null,
+      approvedForDisabledVirusScan: r.approvedForDisabledVirusScan ?? false,
+    };
+  }
+  return c;
+}
+
+export function newServiceOwner(org: string, name: string): StoredServiceOwner {
+  return { orgNumber: bareOrg(org), name, storageProviders: [...DEFAULT_PROVIDERS] };
+}

@@ -1,0 +1,124 @@
+/** @module Starts the embedded local Broker in-process: `startLocalBroker(options)` → a real HTTP server on loopback and a handle to its state. */
+import { mkdtempSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TokenVerifier } from './auth.ts';
+import { Broker } from './broker.ts';
+import { systemClock, type Clock, type Scheduler } from './clock.ts';
+import type { BrokerCloudEvent } from './events.ts';
+import type { TokenSigner } from './handlers/emulator.ts';
+import { rescheduleAll } from './lifecycle.ts';
+import { parseMutations, type MutationName } from './mutations.ts';
+import { brokerRoutes, emulatorRoutes } from './routes.ts';
+import { loadSeed, type Seed } from './seed.ts';
+import { createPipeline } from './server.ts';
+import { Store } from './store.ts';
+
+export type { Seed } from './seed.ts';
+export type { BrokerCloudEvent } from './events.ts';
+export type { Clock } from './clock.ts';
+export { MUTATIONS, type MutationName } from './mutations.ts';
+
+export interface LocalBrokerOptions {
+  /** Default 5096; 0 = an ephemeral port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Payloads and state; default a fresh temporary directory. Reuse one to keep transfers across restarts. */
+  dataDir?: string;
+  /** Seed object or path to a seed JSON file; default `default-seed.json`. Ignored for configuration already saved in dataDir. */
+  seed?: Seed | string;
+  /** Discovery URLs (`.well-known/openid-configuration` or `.well-known/oauth-authorization-server`) of trusted token issuers. */
+  trustedIssuers?: string[];
+  /** Validate token lifetime (`exp`/`nbf`, zero clock skew). Default true. */
+  validateLifetime?: boolean;
+  /** Simulated malware scan delay in ms (default 0: published inside the upload request); null = wait for the webhook. */
+  scanDelayMs?: number | null;
+  /** The Broker's notion of now; every timestamp and scheduled task runs off it. */
+  clock?: Clock;
+  /** Deliberate faults (see mutations.ts). */
+  mutations?: Iterable<MutationName | string>;
+  /** Called for every CloudEvent emitted (delivery to subscribers is not part of the core). */
+  onEvent?: (event: BrokerCloudEvent) => void;
+  /** ASP.NET environment name reported by E11; `Production` turns on codes 13 and 20. Default `Development`. */
+  environmentName?: string;
+  /** `<PlatformGatewayUrl>` used in the CloudEvent `source`; default the Broker's own URL. */
+  platformGatewayUrl?: string;
+  /** Emulator endpoints under `/_emulator/`; all off unless enabled. `tokens` needs a signer. */
+  emulatorEndpoints?: { events?: boolean; tokenSigner?: TokenSigner };
+  /** Log sink (never receives tokens); default console.error. */
+  log?: (line: string) => void;
+}
+
+export interface LocalBrokerHandle {
+  /** `http://host:port` without a trailing slash. */
+  readonly url: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly clock: Clock;
+  readonly scheduler: Scheduler;
+  /** Every CloudEvent emitted since start, in order. */
+  events(): BrokerCloudEvent[];
+  /** The broker's internals, for later emulator features (clock control, delivery) and white-box tests. */
+  readonly broker: Broker;
+  close(): Promise<void>;
+}
+
+export async function startLocalBroker(options: LocalBrokerOptions = {}): Promise<LocalBrokerHandle> {
+  const clock = options.clock ?? systemClock;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'local-broker-'));
+  const log = options.log ?? ((line: string) => console.error(`[local-broker] ${line}`));
+  const broker = new Broker({
+    clock,
+    store: new Store(dataDir),
+    seed: loadSeed(options.seed),
+    verifier: new TokenVerifier(options.trustedIssuers ?? [], clock, options.validateLifetime ?? true),
+    mutations: parseMutations(options.mutations),
+    scanDelayMs: options.scanDelayMs === undefined ? 0 : options.scanDelayMs,
+    environmentName: options.environmentName ?? 'Development',
+    onEvent: options.onEvent,
+    log,
+  });
+  const routes = [
+    ...brokerRoutes(),
+    ...emulatorRoutes({ events: options.emulatorEndpoints?.events ?? false, sign: options.emulatorEndpoints?.tokenSigner }),
+  ];
+  const server: Server = createServer({ requestTimeout: 0, headersTimeout: 60_000, maxHeaderSize: 16_384 }, createPipeline(broker, routes));
+  const sockets = new Set<Socket>();
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 5096, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  broker.eventSource = `${(options.platformGatewayUrl ?? `${url}/`).replace(/\/?$/, '/')}broker/api/v1/filetransfer`;
+  rescheduleAll(broker);
+
+  return {
+    url,
+    port,
+    dataDir,
+    clock,
+    scheduler: broker.scheduler,
+    broker,
+    events: () => broker.events(),
+    close: async () => {
+      await broker.scheduler.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        for (const s of sockets) s.destroy();
+      });
+    },
+  };
+}
