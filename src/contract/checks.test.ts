@@ -16,7 +16,7 @@ test('a correct response passes every check', () => {
 test('an undocumented status is caught, and the checks that need it say why they skip', () => {
   const results = checkResponse(contract, exchange({ status: 418 }));
   expect(failing(results)).toEqual(['status_code_conformance']);
-  expect(verdictOf(results, 'status_code_conformance').findings[0]).toMatchObject({ kind: 'undocumented-status', received: 418, documented: ['200', '401', '404'] });
+  expect(verdictOf(results, 'status_code_conformance').findings[0]).toMatchObject({ kind: 'undocumented-status', received: 418, documented: ['200', '401', '404', '406'] });
   expect(verdictOf(results, 'response_schema_conformance')).toMatchObject({ verdict: 'SKIP', reason: 'status 418 is not documented' });
 });
 
@@ -75,6 +75,14 @@ test('an empty 401 is fine where the contract allows an empty body, a body where
   expect(failing(empty404)).toEqual(['content_type_conformance']);
   const confirmWithBody = checkResponse(contract, { method: 'POST', url: `/broker/api/v1/filetransfer/${TRANSFER_ID}/confirmdownload`, status: 204, headers: { 'content-type': 'application/json' }, body: '{}', bodyBytes: 2 });
   expect(failing(confirmWithBody)).toEqual(['content_type_conformance']);
+});
+
+test('a body without Content-Type passes only where the contract says the Broker sends none (406)', () => {
+  const text = 'This endpoint does not support the requested Accept header.';
+  const bare406 = checkResponse(contract, exchange({ status: 406, headers: {}, body: text, bodyBytes: text.length }));
+  expect(failing(bare406)).toEqual([]);
+  const bare404 = checkResponse(contract, exchange({ status: 404, headers: {}, body: text, bodyBytes: text.length }));
+  expect(failing(bare404)).toEqual(['content_type_conformance']);
 });
 
 test('an unknown operation is caught', () => {

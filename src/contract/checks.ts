@@ -116,6 +116,7 @@ registerCheck({
       return exchange.bodyBytes === 0 ? [] : [{ kind: 'unexpected-body', received, bytes: exchange.bodyBytes }];
     }
     if (empty && r.emptyBodyAllowed) return [];
+    if (received === null && exchange.bodyBytes > 0 && r.contentTypeAbsentAllowed) return [];
     if (received !== null && mediaTypeMatches(received, r.mediaTypes)) return [];
     return [{ kind: 'content-type', received, documented: r.mediaTypes }];
   },

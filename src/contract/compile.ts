@@ -23,6 +23,8 @@ export interface ResponseContract {
   mediaTypes: string[];
   /** `x-empty-body-allowed`: an empty body without Content-Type is conformant too. */
   emptyBodyAllowed: boolean;
+  /** `x-content-type-absent-allowed`: a body sent without any Content-Type is conformant (the Broker's 406). */
+  contentTypeAbsentAllowed: boolean;
   requiredHeaders: string[];
 }
 
@@ -138,6 +140,7 @@ function indexOperations(doc: Record<string, unknown>): OperationContract[] {
             pointer: `${pointer}/responses/${escapeToken(status)}`,
             mediaTypes: Object.keys(content).map((m) => bareMediaType(m) ?? m),
             emptyBodyAllowed: resolved['x-empty-body-allowed'] === true,
+            contentTypeAbsentAllowed: resolved['x-content-type-absent-allowed'] === true,
             requiredHeaders: Object.entries(headers)
               .filter(([name, h]) => name.toLowerCase() !== 'content-type' && isObject(deref(doc, h)) && (deref(doc, h) as Record<string, unknown>).required === true)
               .map(([name]) => name),

@@ -26,6 +26,7 @@ export function miniContractDocument(): Record<string, unknown> {
               'x-empty-body-allowed': true,
               content: { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } },
             },
+            '406': { description: 'Accept not supported (plain text, no Content-Type)', 'x-content-type-absent-allowed': true, content: { 'text/plain': { schema: { type: 'string' } } } },
             '404': { description: 'not found', content: { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } } },
           },
         },
