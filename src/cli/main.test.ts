@@ -1,0 +1,64 @@
+import { expect, test } from '@playwright/test';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { REFERENCE_CONTRACT_PATH } from '../contract/index.ts';
+import { main } from './main.ts';
+
+const PUBLISHED = process.env.BROKER_PUBLISHED_CONTRACT ?? join(process.cwd(), '..', 'shared', 'contracts', 'altinn-broker-v1.published.json');
+const dir = mkdtempSync(join(tmpdir(), 'cli-'));
+
+async function run(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, { out: (s) => out.push(s), err: (s) => err.push(s) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+test('the reference contract lints clean: exit 0', async () => {
+  const r = await run('contract', 'lint', REFERENCE_CONTRACT_PATH);
+  expect(r.code).toBe(0);
+  expect(r.out).toContain('0 errors, 0 warnings, 0 repairs');
+});
+
+test('the published contract has error findings: exit 1, JSON lists them, the repaired document is written', async () => {
+  test.skip(!existsSync(PUBLISHED), `published contract not found at ${PUBLISHED}`);
+  const repaired = join(dir, 'repaired.json');
+  const r = await run('contract', 'lint', PUBLISHED, '--json', '--write-repaired', repaired);
+  expect(r.code).toBe(1);
+  const json = JSON.parse(r.out) as { stats: { operationsAfterRepair: number }; findings: { id: string; line?: number }[] };
+  expect(json.stats.operationsAfterRepair).toBe(12);
+  expect(json.findings.find((f) => f.id === 'json.trailing-comma')?.line).toBe(1096);
+  // The repaired document is strict JSON and lints without structural defects.
+  const again = await run('contract', 'lint', repaired, '--json');
+  const ids = (JSON.parse(again.out) as { findings: { id: string }[] }).findings.map((f) => f.id);
+  expect(ids.filter((id) => id.startsWith('structure.') || id === 'ref.unresolved' || id === 'json.trailing-comma')).toEqual([]);
+  expect(JSON.parse(readFileSync(repaired, 'utf8')).paths).toBeDefined();
+});
+
+test('unusable input: one line on stderr, exit 2, no stack trace', async () => {
+  const html = join(dir, 'page.html');
+  writeFileSync(html, '<html><body>login</body></html>');
+  for (const args of [
+    ['contract', 'lint', join(dir, 'missing.yaml')],
+    ['contract', 'lint', html],
+    ['contract', 'lint', 'http://127.0.0.1:9/openapi.json'],
+    ['contract', 'lint'],
+    ['contract', 'lint', 'x', '--bogus'],
+    ['no-such-command'],
+  ]) {
+    const r = await run(...args);
+    expect(r.code, args.join(' ')).toBe(2);
+    expect(r.err, args.join(' ')).not.toMatch(/\n\s+at /);
+  }
+  expect((await run('contract', 'lint', join(dir, 'missing.yaml'))).err).toBe(`broker-conformance: no file at ${join(dir, 'missing.yaml')}`);
+});
+
+test('the installed command runs and explains itself', async () => {
+  const { stdout } = await promisify(execFile)('node', [join(process.cwd(), 'src', 'cli', 'bin.js'), '--help']);
+  expect(stdout).toContain('contract');
+  const lint = await promisify(execFile)('node', [join(process.cwd(), 'src', 'cli', 'bin.js'), 'contract', 'lint', '--help']);
+  expect(lint.stdout).toContain('--write-repaired <file>');
+});
