@@ -4,6 +4,10 @@
  */
 import { defineConfig, type Project } from '@playwright/test';
 import { builtinEnvironmentNames } from './src/config/index.ts';
+import { runId } from './src/ledger/run.ts';
+
+// One id for the whole run; workers inherit it through the environment.
+runId();
 
 const environmentProjects: Project[] = builtinEnvironmentNames().map((name) => ({
   name,
