@@ -90,7 +90,7 @@ export interface UploadResult {
 }
 
 /** After the last byte is stored (§2.3, §3.3): checksum check, then publish or wait for the scan. */
-export function completeUpload(b: Broker, t: FileTransfer, r: UploadResult): void {
+export async function completeUpload(b: Broker, t: FileTransfer, r: UploadResult): Promise<void> {
   t.hasFile = true;
   t.size = r.size;
   if (t.checksum && t.checksum.trim() && t.checksum.toLowerCase() !== r.md5) {
@@ -105,7 +105,7 @@ export function completeUpload(b: Broker, t: FileTransfer, r: UploadResult): voi
     return;
   }
   if (b.mutated('skip-upload-processing')) {
-    if (r.malicious) void malwareFailure(b, t, simulatedMalwareDetails(t));
+    if (r.malicious) await malwareFailure(b, t, simulatedMalwareDetails(t));
     else publish(b, t);
     return;
   }
@@ -115,7 +115,7 @@ export function completeUpload(b: Broker, t: FileTransfer, r: UploadResult): voi
   b.store.save(t);
   b.emit('uploadprocessing', t, t.sender, 'Sender');
   if (delay === null) return; // the malware webhook decides
-  if (delay <= 0) runSimulatedScan(b, t.id);
+  if (delay <= 0) await runSimulatedScan(b, t.id);
   else scheduleSimulatedScan(b, t, delay);
 }
 

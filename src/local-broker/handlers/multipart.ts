@@ -114,7 +114,7 @@ export async function multipartHandler(rc: RequestContext): Promise<void> {
     checkUploadAllowed(b, rc.caller, t, file.stored.size);
     startUpload(b, t);
     promote(file.staging, b.store.payloadPath(t.id));
-    completeUpload(b, t, file.stored);
+    await completeUpload(b, t, file.stored);
     sendJson(rc, 200, { fileTransferId: t.id });
   } finally {
     if (stagingFile) rmSync(stagingFile, { force: true });

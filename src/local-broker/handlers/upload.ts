@@ -58,7 +58,7 @@ export async function uploadHandler(rc: RequestContext): Promise<void> {
       fail(Errors.UploadFailed);
     }
     promote(staging, b.store.payloadPath(id));
-    completeUpload(b, t, stored);
+    await completeUpload(b, t, stored);
   } finally {
     b.uploadsInFlight.delete(id);
   }
