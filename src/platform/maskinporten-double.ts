@@ -164,7 +164,7 @@ export async function startMaskinportenDouble(options: MaskinportenDoubleOptions
       jti: crypto.randomUUID(),
     };
     const accessToken = await new SignJWT(token)
-      .setProtectedHeader({ alg: 'RS256', kid, typ: 'at+jwt' })
+      .setProtectedHeader({ alg: 'RS256', kid })
       .setIssuedAt(issuedAt)
       .setExpirationTime(issuedAt + ttl)
       .sign(privateKey);
