@@ -236,10 +236,12 @@ export class BrokerClient {
       throw e;
     }
     const durationMs = performance.now() - t0;
-    const view = { method: req.method, url: req.path, status: res.status, headers: res.headers, body: res.truncated ? undefined : res.body, bodyBytes: res.bodyBytes };
-    const checks = o.contracts.flatMap((c) => checkResponse(c, view, o.checks));
     const contentType = res.headers['content-type'];
     const text = isTextual(contentType) || res.bodyBytes === 0 ? res.body.toString('utf8') : '';
+    // Parsed once here and shared by every contract's checks and by the caller.
+    const parsed = /json/i.test(contentType ?? '') && text && !res.truncated ? safeJson(text) : undefined;
+    const view = { method: req.method, url: req.path, status: res.status, headers: res.headers, body: res.truncated ? undefined : res.body, bodyBytes: res.bodyBytes, json: parsed };
+    const checks = o.contracts.flatMap((c) => checkResponse(c, view, o.checks));
     this.record({
       type: 'exchange',
       id: exchangeId,
@@ -258,7 +260,6 @@ export class BrokerClient {
       checks,
     });
     o.onCheckResults?.(exchangeId, operationId, checks);
-    const parsed = /json/i.test(contentType ?? '') && text ? safeJson(text) : undefined;
     return {
       status: res.status,
       headers: res.headers,

@@ -19,6 +19,8 @@ export interface ExchangeView {
   headers: Record<string, string>;
   body?: Buffer | string;
   bodyBytes: number;
+  /** The body already parsed as JSON by whoever received it (parsed once, shared by every contract). */
+  json?: unknown;
 }
 
 export interface CheckContext {
@@ -26,6 +28,8 @@ export interface CheckContext {
   exchange: ExchangeView;
   operation?: OperationContract;
   response?: ResponseContract;
+  /** The response's bare media type (lower-case, no parameters), or null without Content-Type. */
+  mediaType: string | null;
 }
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
@@ -70,6 +74,7 @@ export function enabledChecks(disabled: readonly string[] = []): ResponseCheck[]
 }
 
 function pathOf(url: string): string {
+  if (url.startsWith('/')) return url.split('?')[0]!;
   try {
     return new URL(url, 'http://relative.invalid').pathname;
   } catch {
@@ -108,9 +113,10 @@ registerCheck({
   title: 'The Content-Type is one documented for the status, or there is no body where none is documented',
   severity: 'medium',
   applies: needsResponse,
-  run: ({ response, exchange }) => {
+  run: (ctx) => {
+    const { response, exchange } = ctx;
     const r = response!;
-    const received = bareMediaType(exchange.headers['content-type']);
+    const received = ctx.mediaType;
     const empty = exchange.bodyBytes === 0 && received === null;
     if (r.mediaTypes.length === 0) {
       return exchange.bodyBytes === 0 ? [] : [{ kind: 'unexpected-body', received, bytes: exchange.bodyBytes }];
@@ -134,24 +140,26 @@ registerCheck({
   applies: (ctx) => {
     const guard = needsResponse(ctx);
     if (guard !== true) return guard;
-    const mt = bareMediaType(ctx.exchange.headers['content-type']);
+    const mt = ctx.mediaType;
     if (mt === null || ctx.exchange.bodyBytes === 0) return { skip: 'no body' };
     if (!mediaTypeMatches(mt, ctx.response!.mediaTypes)) return { skip: `content type ${mt} is not documented (see content_type_conformance)` };
     if (!isJsonMediaType(mt)) return { skip: `${mt} bodies are not schema-checked` };
     if (ctx.exchange.body === undefined) return { skip: 'the body was streamed, not kept' };
     return true;
   },
-  run: ({ contract, response, exchange }) => {
-    const mt = bareMediaType(exchange.headers['content-type'])!;
+  run: ({ contract, response, exchange, mediaType }) => {
+    const mt = mediaType!;
     const documented = response!.mediaTypes.find((d) => d === mt) ?? response!.mediaTypes.find((d) => mediaTypeMatches(mt, [d]))!;
     const validator = contract.validator(response!, documented);
     if (validator === undefined) return [];
     if (typeof validator !== 'function') return [{ kind: 'no-validator', reason: validator.error }];
-    let data: unknown;
-    try {
-      data = JSON.parse(typeof exchange.body === 'string' ? exchange.body : exchange.body!.toString('utf8'));
-    } catch (e) {
-      return [{ kind: 'unparseable-body', mediaType: mt, reason: (e as Error).message }];
+    let data: unknown = exchange.json;
+    if (data === undefined) {
+      try {
+        data = JSON.parse(typeof exchange.body === 'string' ? exchange.body : exchange.body!.toString('utf8'));
+      } catch (e) {
+        return [{ kind: 'unparseable-body', mediaType: mt, reason: (e as Error).message }];
+      }
     }
     return schemaFindings(validator, data, response!.pointer);
   },
@@ -189,7 +197,7 @@ registerCheck({
 export function checkResponse(contract: CompiledContract, exchange: ExchangeView, checks: readonly ResponseCheck[] = allChecks()): CheckResult[] {
   const operation = contract.findOperation(exchange.method, pathOf(exchange.url));
   const response = operation ? contract.findResponse(operation, exchange.status) : undefined;
-  const ctx: CheckContext = { contract, exchange, operation, response };
+  const ctx: CheckContext = { contract, exchange, operation, response, mediaType: bareMediaType(exchange.headers['content-type']) };
   const failVerdict: Verdict = contract.role === 'reference' ? 'FAIL' : 'WARN';
   return checks.map((check) => {
     const base = { checkId: check.id, requirement: check.requirement, contract: contract.name };
