@@ -49,7 +49,6 @@ const recordingFetch: typeof fetch = async (input, init) => {
 };
 
 const baseEnv = {
-  PATH_UNUSED: '',
   BROKER_MASKINPORTEN_CLIENT_ID: 'itest-client',
   BROKER_MASKINPORTEN_KID: 'itest-kid',
   BROKER_MASKINPORTEN_PRIVATE_KEY: PKCS8,

@@ -4,7 +4,7 @@
  * `aud`, lifetime, clock skew, replay, claims, scopes, system-user org) and issues RS256 access tokens.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, type KeyObject } from 'node:crypto';
 import {
   compactVerify,
   decodeJwt,
@@ -76,6 +76,7 @@ class GrantRefused extends Error {
 const invalidGrant = (d: string) => new GrantRefused(400, 'invalid_grant', d);
 const invalidClient = (d: string) => new GrantRefused(400, 'invalid_client', d);
 
+const isJwk = (key: CryptoKey | JWK): key is JWK => typeof (key as JWK).kty === 'string';
 const withPrefix = (org: string) => (org.startsWith('0192:') ? org : `0192:${org}`);
 
 interface RegisteredClient extends ClientRegistration {
@@ -172,11 +173,12 @@ export async function startMaskinportenDouble(options: MaskinportenDoubleOptions
     sendJson(res, 200, { access_token: accessToken, token_type: 'Bearer', expires_in: ttl, scope: requested.join(' ') });
   }
 
-  async function keyFor(client: RegisteredClient, header: ReturnType<typeof decodeProtectedHeader>): Promise<CryptoKey | JWK | import('node:crypto').KeyObject> {
+  async function keyFor(client: RegisteredClient, header: ReturnType<typeof decodeProtectedHeader>): Promise<CryptoKey | KeyObject> {
     if (header.kid) {
       const registered = client.keys?.find((k) => k.kid === header.kid);
       if (!registered) throw invalidGrant(`Invalid assertion. Client authentication failed. Key ${header.kid} is not registered for the client (MP-100)`);
-      return 'kty' in registered.key ? ((await importJWK(registered.key as JWK, header.alg)) as CryptoKey) : registered.key;
+      const key = registered.key;
+      return isJwk(key) ? ((await importJWK(key, header.alg)) as CryptoKey) : key;
     }
     if (header.x5c && header.x5c.length > 0) {
       const leaf = client.certificateDer.get(header.x5c[0] as string);
