@@ -1,0 +1,83 @@
+/** @module Self-tests that each named mutation really changes observable behaviour (so harness self-tests can rely on them). */
+import { expect, test } from '@playwright/test';
+import { startAltinnIssuer, type AltinnIssuerDouble } from '../platform/altinn-issuer.ts';
+import { MUTATIONS, type MutationName } from './mutations.ts';
+import { startTestBroker, type TestBroker } from './testing.ts';
+
+let issuer: AltinnIssuerDouble;
+test.beforeAll(async () => {
+  issuer = await startAltinnIssuer();
+});
+test.afterAll(async () => issuer.close());
+
+const FT = '/broker/api/v1/filetransfer';
+
+async function withBroker(mutation: MutationName | undefined, run: (tb: TestBroker) => Promise<void>) {
+  const tb = await startTestBroker({ mutations: mutation ? [mutation] : [] }, issuer);
+  try {
+    await run(tb);
+  } finally {
+    await tb.close();
+  }
+}
+
+/** One observation per mutation: the same scenario, returning what the mutation is meant to change. */
+const observe: Record<MutationName, (tb: TestBroker) => Promise<unknown>> = {
+  'wrong-status-on-confirm': async (tb) => {
+    const id = await tb.initialize();
+    await tb.upload(id, 'x');
+    await tb.call('GET', `${FT}/${id}/download`, { token: tb.tokens.recipient1 });
+    return (await tb.call('POST', `${FT}/${id}/confirmdownload`, { token: tb.tokens.recipient1 })).status;
+  },
+  'omit-published-field': async (tb) => {
+    const id = await tb.initialize();
+    await tb.upload(id, 'x');
+    return ['published' in (await tb.overview(id)), 'published' in (await tb.details(id))];
+  },
+  'skip-upload-processing': async (tb) => {
+    const id = await tb.initialize();
+    await tb.upload(id, 'x');
+    const d = await tb.details(id);
+    return [d.fileTransferStatusHistory.map((h: any) => h.fileTransferStatus), tb.broker.events().filter((e) => e.type.endsWith('uploadprocessing')).length];
+  },
+  'wrong-error-code-on-reupload': async (tb) => {
+    const id = await tb.initialize();
+    await tb.upload(id, 'x');
+    const res = await tb.upload(id, 'x');
+    return [res.status, res.json().code];
+  },
+  'extra-history-entry': async (tb) => {
+    const id = await tb.initialize();
+    await tb.upload(id, 'x');
+    return (await tb.details(id)).fileTransferStatusHistory.length;
+  },
+  'drop-published-event': async (tb) => {
+    const id = await tb.initialize();
+    await tb.upload(id, 'x');
+    return tb.broker.events().filter((e) => e.type.endsWith('.published')).length;
+  },
+};
+
+const expected: Record<MutationName, [unknown, unknown]> = {
+  'wrong-status-on-confirm': [204, 200],
+  'omit-published-field': [[true, true], [false, false]],
+  'skip-upload-processing': [[['Initialized', 'UploadStarted', 'UploadProcessing', 'Published'], 1], [['Initialized', 'UploadStarted', 'Published'], 0]],
+  'wrong-error-code-on-reupload': [[409, 'BRO-00004'], [409, 'BRO-00003']],
+  'extra-history-entry': [4, 5],
+  'drop-published-event': [2, 0],
+};
+
+for (const name of Object.keys(MUTATIONS) as MutationName[]) {
+  test(`mutation ${name} changes behaviour`, async () => {
+    let clean: unknown;
+    let mutated: unknown;
+    await withBroker(undefined, async (tb) => void (clean = await observe[name](tb)));
+    await withBroker(name, async (tb) => void (mutated = await observe[name](tb)));
+    expect(clean).toEqual(expected[name][0]);
+    expect(mutated).toEqual(expected[name][1]);
+  });
+}
+
+test('an unknown mutation name is refused at start', async () => {
+  await expect(startTestBroker({ mutations: ['nope'] }, issuer)).rejects.toThrow(/unknown mutation 'nope'/);
+});
