@@ -1,0 +1,64 @@
+/** @module Self-tests of the CLI: argument errors exit 2 with one line, --help, and a start with the dev issuer and token endpoint. */
+import { expect, test } from '@playwright/test';
+import { spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { call } from './testing.ts';
+import { parseArgs } from './cli.ts';
+
+const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url));
+const run = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { encoding: 'utf8' });
+
+test('argument parsing', () => {
+  expect(parseArgs(['--port', '0', '--trusted-issuer', 'http://a/.well-known/openid-configuration', '--trusted-issuer=http://b/x', '--scan-delay', 'webhook', '--no-lifetime-check'])).toMatchObject({
+    port: 0,
+    trustedIssuers: ['http://a/.well-known/openid-configuration', 'http://b/x'],
+    scanDelayMs: null,
+    validateLifetime: false,
+  });
+  expect(() => parseArgs(['--port'])).toThrow('--port needs a value');
+  expect(() => parseArgs(['--port', '70000'])).toThrow(/--port must be an integer/);
+  expect(() => parseArgs(['--frobnicate'])).toThrow(/unknown argument/);
+});
+
+test('bad arguments: one line on stderr, exit 2', () => {
+  for (const args of [['--port', 'x'], ['--nope'], ['--seed', '/does/not/exist.json', '--port', '0'], ['--mutation', 'nope', '--port', '0']]) {
+    const r = run(args);
+    expect(r.status, args.join(' ')).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^broker:local: /);
+  }
+});
+
+test('--help prints usage and exits 0', () => {
+  const r = run(['--help']);
+  expect(r.status).toBe(0);
+  expect(r.stdout).toContain('--trusted-issuer');
+});
+
+test('without a trusted issuer it starts a dev issuer and serves dev tokens that the Broker accepts', async () => {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /listening on (http:\/\/\S+)/.exec(out);
+        if (m) resolve(m[1]!);
+      });
+      child.on('exit', (code) => reject(new Error(`cli exited ${code}`)));
+    });
+    const tokenRes = await call(url, 'POST', '/_emulator/tokens', { json: { org: '0192:991825827', scopes: ['altinn:serviceowner'] } });
+    expect(tokenRes.status).toBe(200);
+    const { token } = tokenRes.json();
+    expect((await call(url, 'GET', '/broker/api/v1/serviceowner', { token })).json().name).toBe('Digitaliseringsdirektoratet test');
+    const sys = (await call(url, 'POST', '/_emulator/tokens', { json: { org: '991825827', scopes: ['altinn:broker.write'], systemUser: true } })).json().token;
+    const init = await call(url, 'POST', '/broker/api/v1/filetransfer', {
+      token: sys,
+      json: { fileName: 'a', resourceId: 'altinn-broker-test-resource-1', sendersFileTransferReference: 'r', sender: '0192:991825827', recipients: ['0192:986252932'] },
+    });
+    expect(init.status).toBe(200);
+    expect((await call(url, 'GET', '/_emulator/events')).json()).toHaveLength(1);
+  } finally {
+    child.kill('SIGTERM');
+  }
+});
