@@ -22,6 +22,8 @@ export interface BrokerSettings {
   environmentName: string;
   onEvent?: (event: BrokerCloudEvent) => void;
   log: (line: string) => void;
+  /** Log one line per event, as the Broker's console event bus does in Development. */
+  logEvents: boolean;
 }
 
 export class Broker {
@@ -83,7 +85,7 @@ export class Broker {
       source: this.eventSource,
     });
     this.eventLog.push(event);
-    this.settings.log(`${event.type} event raised on instance ${t.id} for party with organization number ${bareOrg(actor)} and role ${role}`);
+    if (this.settings.logEvents) this.settings.log(`${event.type} event raised on instance ${t.id} for party with organization number ${bareOrg(actor)} and role ${role}`);
     try {
       this.settings.onEvent?.(event);
     } catch (error) {

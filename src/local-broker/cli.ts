@@ -12,6 +12,7 @@ const USAGE = `Usage: broker:local [options]
   --scan-delay <ms>             simulated malware scan delay (default 0); 'webhook' = wait for the scan webhook
   --no-lifetime-check           accept expired tokens (as the Broker in Development)
   --mutation <name>             switch on a deliberate fault (repeatable; for harness self-tests)
+  --quiet                       do not log a line per CloudEvent
   --help                        show this help
 
 Without --trusted-issuer an Altinn issuer double is started in-process and trusted, and
@@ -24,7 +25,7 @@ export interface CliOptions extends LocalBrokerOptions {
 }
 
 export function parseArgs(argv: string[]): CliOptions {
-  const o: CliOptions = { help: false, port: 5096, trustedIssuers: [], mutations: [] };
+  const o: CliOptions = { help: false, port: 5096, trustedIssuers: [], mutations: [], logEvents: true };
   const mutations: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -68,6 +69,9 @@ export function parseArgs(argv: string[]): CliOptions {
       }
       case '--no-lifetime-check':
         o.validateLifetime = false;
+        break;
+      case '--quiet':
+        o.logEvents = false;
         break;
       case '--mutation':
         mutations.push(value());

@@ -50,6 +50,8 @@ export interface LocalBrokerOptions {
   emulatorEndpoints?: { events?: boolean; tokenSigner?: TokenSigner };
   /** Log sink (never receives tokens); default console.error. */
   log?: (line: string) => void;
+  /** Log a line per CloudEvent (as the Broker's console event bus). Default false. */
+  logEvents?: boolean;
 }
 
 export interface LocalBrokerHandle {
@@ -80,6 +82,7 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
     environmentName: options.environmentName ?? 'Development',
     onEvent: options.onEvent,
     log,
+    logEvents: options.logEvents ?? false,
   });
   const routes = [
     ...brokerRoutes(),
