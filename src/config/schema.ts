@@ -155,6 +155,7 @@ export const environmentSchema = {
         port: { type: 'integer', minimum: 0, maximum: 65535 },
         seedFile: { type: 'string' },
         scanDelayMs: { type: 'integer', minimum: 0 },
+        mutations: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true },
       },
     },
   },

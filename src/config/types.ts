@@ -126,5 +126,7 @@ export interface EnvironmentConfig {
     port?: number;
     seedFile?: string;
     scanDelayMs?: number;
+    /** Deliberate faults to start the local Broker with (mutation testing of the suites). */
+    mutations?: string[];
   };
 }

@@ -66,6 +66,11 @@ export interface VerdictEntry {
   actual?: unknown;
   exchangeIds: string[];
   source?: string;
+  /** Coverage keys this verdict exercises: a state transition (`Initialized->UploadStarted`), an illegal cell (`Published|upload|sender`). */
+  transition?: string;
+  cell?: string;
+  /** Time from the triggering call to the observed state, for time-to-state figures (ms). */
+  elapsedMs?: number;
   at: string;
 }
 
