@@ -189,3 +189,39 @@ test('malware webhook: handshake, 503 code 30 while UploadStarted, clean → Pub
     await hook.close();
   }
 });
+
+test('monthly statistics CSV: counts per sender/recipient, codes 6003, 6005, 25, 6; Accept must allow text/csv', async () => {
+  const stats = await startTestBroker({}, tb.issuer);
+  try {
+    const id = await stats.initialize({ recipients: [`0192:${ORGS.recipient1}`, `0192:${ORGS.recipient2}`] });
+    await stats.upload(id, 'x');
+    await stats.call('GET', `/broker/api/v1/filetransfer/${id}/download`, { token: stats.tokens.recipient1 });
+    await stats.call('GET', `/broker/api/v1/filetransfer/${id}/download`, { token: stats.tokens.recipient1 });
+    await stats.call('POST', `/broker/api/v1/filetransfer/${id}/confirmdownload`, { token: stats.tokens.recipient1 });
+    const now = new Date();
+    const q = `year=${now.getUTCFullYear()}&month=${now.getUTCMonth() + 1}`;
+    const res = await stats.call('GET', `/broker/api/v1/statistics/monthly?${q}`, { token: stats.tokens.serviceOwner });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('text/csv');
+    expect(res.headers['content-disposition']).toContain(`monthly_statistics_all-resources_${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, '0')}.csv`);
+    const [header, ...rows] = res.text.trim().split('\n');
+    expect(header).toBe('year,month,resourceId,senderVendor,recipientVendor,sender,recipient,totalFileTransfers,uploadCount,totalTransferDownloadAttempts,transfersWithDownloadConfirmed');
+    expect(rows).toEqual([
+      `${now.getUTCFullYear()},${now.getUTCMonth() + 1},altinn-broker-test-resource-1,,,0192:${ORGS.sender},0192:${ORGS.recipient2},1,1,0,0`,
+      `${now.getUTCFullYear()},${now.getUTCMonth() + 1},altinn-broker-test-resource-1,,,0192:${ORGS.sender},0192:${ORGS.recipient1},1,1,2,1`,
+    ]);
+    const get = (query: string, headers: Record<string, string> = {}) => stats.call('GET', `/broker/api/v1/statistics/monthly?${query}`, { token: stats.tokens.serviceOwner, headers });
+    expect((await get('year=2026&month=13')).json().code).toBe('BRO-06003');
+    expect((await get('year=9999&month=12')).json().code).toBe('BRO-06003');
+    expect((await get(`${q}&includeEndUser=false`)).json().code).toBe('BRO-06005');
+    expect((await get(`${q}&resourceId=altinn-broker-test-resource-registry-only`)).json().code).toBe('BRO-00025');
+    const wrongOwner = await get(`${q}&resourceId=altinn-broker-test-resource-unregistered-owner`);
+    expect(wrongOwner.json().code).toBe('BRO-00006');
+    expect(wrongOwner.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+    const notCsv = await get(q, { accept: 'application/json' });
+    expect(notCsv.status).toBe(406);
+    expect(notCsv.text).toBe('This endpoint does not support the requested Accept header. Supported Accept headers are: text/csv, */*.');
+  } finally {
+    await stats.close();
+  }
+});

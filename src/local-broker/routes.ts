@@ -5,6 +5,7 @@ import { devTokenHandler, eventsHandler, healthHandler, type TokenSigner } from 
 import { initializeHandler } from './handlers/initialize.ts';
 import { multipartHandler } from './handlers/multipart.ts';
 import { searchHandler } from './handlers/search.ts';
+import { monthlyStatisticsHandler } from './handlers/statistics.ts';
 import { confirmHandler, detailsHandler, overviewHandler } from './handlers/status.ts';
 import { uploadHandler } from './handlers/upload.ts';
 import { malwareWebhookHandler } from './handlers/webhook.ts';
@@ -27,6 +28,7 @@ export function brokerRoutes(): Route[] {
     { method: 'GET', pattern: '/broker/api/v1/serviceowner', auth: 'ServiceOwner', produces: JSON_ONLY, handle: getServiceOwnerHandler },
     { method: 'PUT', pattern: '/broker/api/v1/resource/{resourceId}', auth: 'ServiceOwner', produces: JSON_ONLY, consumes: 'application/json', handle: putResourceHandler },
     { method: 'GET', pattern: '/broker/api/v1/resource/{resourceId}', auth: 'ServiceOwner', produces: JSON_ONLY, consumes: 'application/json', handle: getResourceHandler },
+    { method: 'GET', pattern: '/broker/api/v1/statistics/monthly', auth: 'ServiceOwner', produces: ['text/csv'], handle: monthlyStatisticsHandler },
     { method: 'POST', pattern: '/broker/api/v1/webhooks/malwarescanresults', auth: 'anonymous', consumes: 'application/json', handle: malwareWebhookHandler },
     { method: 'GET', pattern: '/health', auth: 'anonymous', handle: healthHandler },
   ];
