@@ -336,3 +336,41 @@ test('path separators and control characters in fileName are stored as data and 
   expect(res.status).toBe(200);
   expect(res.headers['content-disposition']).toBe(`attachment; filename="../../etc/pass_wd__.txt"; filename*=UTF-8''..%2F..%2Fetc%2Fpass%01wd%0D%0A.txt`);
 });
+
+test('a client that disconnects mid-upload leaves the transfer in UploadStarted, no partial payload, and a new upload works', async () => {
+  const id = await tb.initialize();
+  const { request } = await import('node:http');
+  await new Promise<void>((resolve) => {
+    const req = request(`${tb.url}${FT}/${id}/upload`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tb.tokens.sender}`, 'content-type': 'application/octet-stream', 'content-length': '100000' },
+    });
+    req.on('error', () => resolve());
+    req.write(Buffer.alloc(1000, 1), () => setTimeout(() => req.destroy(), 50));
+  });
+  await eventually(async () => (tb.broker.broker.uploadsInFlight.has(id) ? undefined : true));
+  expect(statuses(await tb.details(id))).toEqual(['Initialized', 'UploadStarted']);
+  const { readdirSync } = await import('node:fs');
+  expect(readdirSync(`${tb.broker.dataDir}/payloads`).filter((f) => f.startsWith(id))).toEqual([]);
+  expect((await tb.upload(id, 'complete')).status).toBe(200);
+  expect((await tb.overview(id)).fileTransferStatus).toBe('Published');
+});
+
+test('rejected requests on a published transfer change neither history nor events', async () => {
+  const id = await tb.initialize();
+  await tb.upload(id, '0123456789');
+  const details = await tb.details(id);
+  const events = tb.broker.events().length;
+  const rejected = [
+    await tb.upload(id, 'again'),
+    await download(id, tb.tokens.outsider),
+    await download(id, tb.tokens.recipient1, { range: 'bytes=50-' }),
+    await confirm(id),
+    await confirm(id, tb.tokens.outsider),
+    await tb.call('POST', `${FT}/${id}/upload`, { body: 'x' }),
+    await tb.call('POST', `${FT}/${id}/upload`, { token: tb.tokens.readOnlySender, body: 'x' }),
+  ].map((r) => r.status);
+  expect(rejected).toEqual([409, 401, 416, 400, 401, 401, 403]);
+  expect(await tb.details(id)).toEqual(details);
+  expect(tb.broker.events().length).toBe(events);
+});

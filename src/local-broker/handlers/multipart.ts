@@ -102,7 +102,16 @@ export async function multipartHandler(rc: RequestContext): Promise<void> {
   if (mediaType(rc.req.headers['content-type']) !== 'multipart/form-data') {
     throw new FrameworkResponse(415, { 'content-type': rc.problemContentType }, frameworkProblemBody(415, rc.traceId));
   }
-  const form = await readForm(rc, () => b.store.stagingPath(randomUUID(), 'multipart'));
+  let form: FormData;
+  try {
+    form = await readForm(rc, () => b.store.stagingPath(randomUUID(), 'multipart'));
+  } catch (error) {
+    if (rc.req.destroyed || !rc.req.complete) {
+      rc.res.destroy(); // the client went away; nothing was created
+      return;
+    }
+    throw error;
+  }
   const stagingFile = form.file?.staging;
   try {
     const { raw, errors } = bindMetadata(form.fields);
