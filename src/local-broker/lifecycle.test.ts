@@ -374,3 +374,9 @@ test('rejected requests on a published transfer change neither history nor event
   expect(await tb.details(id)).toEqual(details);
   expect(tb.broker.events().length).toBe(events);
 });
+
+test('multipart without a boundary is a 400, not a hang or 500', async () => {
+  const res = await tb.call('POST', `${FT}/upload`, { token: tb.tokens.sender, body: 'garbage', headers: { 'content-type': 'multipart/form-data' } });
+  expect(res.status).toBe(400);
+  expect(res.json().title).toBe('One or more validation errors occurred.');
+});

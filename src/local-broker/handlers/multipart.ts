@@ -15,6 +15,8 @@ import { checkUploadAllowed } from './upload.ts';
 export const MULTIPART_FILE_LIMIT = 2_147_483_647;
 const FILE_FIELD = 'filetransfer';
 
+class ClientAborted extends Error {}
+
 interface FormData {
   fields: Array<[string, string]>;
   file?: { staging: string; stored: StoredPayload };
@@ -54,7 +56,7 @@ function readForm(rc: RequestContext, stagingDirFor: () => string): Promise<Form
     parser.on('close', () => {
       Promise.all(writes).then(() => resolve(form), reject);
     });
-    rc.req.on('aborted', () => reject(new Error('client aborted')));
+    rc.req.on('aborted', () => reject(new ClientAborted()));
     rc.req.pipe(parser);
   });
 }
@@ -106,7 +108,7 @@ export async function multipartHandler(rc: RequestContext): Promise<void> {
   try {
     form = await readForm(rc, () => b.store.stagingPath(randomUUID(), 'multipart'));
   } catch (error) {
-    if (rc.req.destroyed || !rc.req.complete) {
+    if (error instanceof ClientAborted) {
       rc.res.destroy(); // the client went away; nothing was created
       return;
     }
