@@ -110,6 +110,8 @@ test('checksum mismatch: Failed "Checksum mismatch", 400 code 9, no uploadfailed
   const o = await tb.overview(id);
   expect(o).toMatchObject({ fileTransferStatus: 'Failed', fileTransferStatusText: 'Checksum mismatch' });
   expect(eventsFor(id).map((e) => e.type)).toEqual(['no.altinn.broker.filetransferinitialized']);
+  expect(o.fileTransferSize).toBe(0);
+  expect((await confirm(id)).json().code).toBe('BRO-00003');
   const again = await tb.upload(id, 'abc');
   expect(again.status).toBe(409);
   expect(again.json()).toMatchObject({ code: 'BRO-00004', title: 'Conflict' });

@@ -91,21 +91,22 @@ export interface UploadResult {
 
 /** After the last byte is stored (§2.3, §3.3): checksum check, then publish or wait for the scan. */
 export async function completeUpload(b: Broker, t: FileTransfer, r: UploadResult): Promise<void> {
-  t.hasFile = true;
-  t.size = r.size;
   if (t.checksum && t.checksum.trim() && t.checksum.toLowerCase() !== r.md5) {
     addStatus(b, t, 'Failed', FAILED_TEXTS.checksumMismatch);
     b.store.save(t);
     b.store.deletePayload(t.id);
     fail(Errors.ChecksumMismatch); // no uploadfailed event on this path (§10.7)
   }
+  // Size and location are recorded only once the checksum has passed (§2.3).
+  t.hasFile = true;
+  t.size = r.size;
   t.computedChecksum = r.md5;
   if (!t.useVirusScan) {
     publish(b, t);
     return;
   }
   if (b.mutated('skip-upload-processing')) {
-    if (r.malicious) await malwareFailure(b, t, simulatedMalwareDetails(t));
+    if (r.malicious) await malwareFailure(b, t, simulatedMalwareDetails(b, t));
     else publish(b, t);
     return;
   }
@@ -133,7 +134,7 @@ function runSimulatedScan(b: Broker, id: string): Promise<void> | void {
     publish(b, t);
     return;
   }
-  return malwareFailure(b, t, simulatedMalwareDetails(t));
+  return malwareFailure(b, t, simulatedMalwareDetails(b, t));
 }
 
 export interface MalwareScanDetails {
@@ -145,12 +146,12 @@ export interface MalwareScanDetails {
   ScanResultDetails: { MalwareNamesFound: string[] | null; Sha256: string | null; NotScannedReason: string | null };
 }
 
-function simulatedMalwareDetails(t: FileTransfer): MalwareScanDetails {
+function simulatedMalwareDetails(b: Broker, t: FileTransfer): MalwareScanDetails {
   return {
     CorrelationId: randomUUID(),
     BlobUri: `https://localbroker.blob.core.windows.net/brokerfiles/${t.id}`,
     ETag: `0x${createHash('md5').update(t.id).digest('hex').slice(0, 15).toUpperCase()}`,
-    ScanFinishedTimeUtc: new Date().toISOString(),
+    ScanFinishedTimeUtc: b.nowIso(),
     ScanResultType: 'Malicious',
     ScanResultDetails: { MalwareNamesFound: ['Virus:DOS/EICAR_Test_File'], Sha256: null, NotScannedReason: null },
   };
