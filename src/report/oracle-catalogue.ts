@@ -1,0 +1,64 @@
+/**
+ * @module Reads what the oracle (`src/oracle/index.ts`) declares, when it exists: the transitions,
+ * the requirement catalogue and the illegal cells, used as coverage totals. Tolerant of its shape;
+ * an absent or unreadable oracle yields an empty catalogue and the report says which source it used.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export interface OracleCatalogue {
+  transitions?: string[];
+  requirements?: { id: string; title?: string }[];
+  illegalCells?: string[];
+}
+
+const ORACLE_URL = new URL('../oracle/index.ts', import.meta.url);
+
+function keyOf(value: unknown, pair: [string, string], sep: string): string | undefined {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    if (typeof o.key === 'string') return o.key;
+    if (typeof o.id === 'string' && !(pair[0] in o)) return o.id;
+    const parts = pair.map((p) => o[p]);
+    if (parts.every((p) => typeof p === 'string')) return parts.join(sep);
+  }
+  return undefined;
+}
+
+function list(mod: Record<string, unknown>, names: string[]): unknown[] | undefined {
+  for (const n of names) {
+    const v = mod[n];
+    if (Array.isArray(v)) return v;
+    if (v instanceof Map) return [...v.values()];
+    if (v && typeof v === 'object') return Object.entries(v as Record<string, unknown>).map(([id, x]) => (x && typeof x === 'object' ? { id, ...(x as object) } : id));
+  }
+  return undefined;
+}
+
+/** Interprets an oracle module's exports (exported for self-tests). */
+export function catalogueFrom(mod: Record<string, unknown>): OracleCatalogue {
+  const out: OracleCatalogue = {};
+  const transitions = list(mod, ['transitions', 'TRANSITIONS', 'transitionList'])
+    ?.map((t) => keyOf(t, ['from', 'to'], '->'))
+    .filter((t): t is string => !!t && t.includes('->'));
+  if (transitions?.length) out.transitions = [...new Set(transitions)];
+  const requirements = list(mod, ['requirements', 'REQUIREMENTS', 'requirementCatalogue', 'catalogue'])
+    ?.map((r) => (typeof r === 'string' ? { id: r } : r && typeof r === 'object' && typeof (r as { id?: unknown }).id === 'string' ? { id: (r as { id: string }).id, title: typeof (r as { title?: unknown }).title === 'string' ? (r as { title: string }).title : undefined } : undefined))
+    .filter((r): r is { id: string; title: string | undefined } => !!r);
+  if (requirements?.length) out.requirements = requirements.map((r) => (r.title ? { id: r.id, title: r.title } : { id: r.id }));
+  const cells = list(mod, ['illegalCells', 'ILLEGAL_CELLS'])
+    ?.map((c) => keyOf(c, ['state', 'operation'], '|'))
+    .filter((c): c is string => !!c);
+  if (cells?.length) out.illegalCells = [...new Set(cells)];
+  return out;
+}
+
+export async function loadOracleCatalogue(): Promise<{ catalogue: OracleCatalogue; warning?: string }> {
+  if (!existsSync(fileURLToPath(ORACLE_URL))) return { catalogue: {} };
+  try {
+    return { catalogue: catalogueFrom((await import(ORACLE_URL.href)) as Record<string, unknown>) };
+  } catch (e) {
+    return { catalogue: {}, warning: `oracle catalogue not readable (${(e as Error).message.split('\n')[0]}); coverage totals from the reference diagram` };
+  }
+}
