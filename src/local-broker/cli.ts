@@ -7,7 +7,7 @@ const USAGE = `Usage: broker:local [options]
   --port <n>                    port to listen on (default 5096; 0 = ephemeral)
   --host <addr>                 address to bind (default 127.0.0.1)
   --seed <file>                 seed JSON (default src/local-broker/default-seed.json)
-  --data-dir <dir>              payloads and state (default a fresh temp dir); reuse to keep transfers
+  --data-dir <dir>              payloads and state (default a fresh temp dir, removed on exit); reuse to keep transfers
   --trusted-issuer <url>        discovery URL of a trusted token issuer (repeatable)
   --scan-delay <ms>             simulated malware scan delay (default 0); 'webhook' = wait for the scan webhook
   --no-lifetime-check           accept expired tokens (as the Broker in Development)

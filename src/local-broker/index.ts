@@ -1,5 +1,5 @@
 /** @module Starts the embedded local Broker in-process: `startLocalBroker(options)` → a real HTTP server on loopback and a handle to its state. */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -26,7 +26,7 @@ export interface LocalBrokerOptions {
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
-  /** Payloads and state; default a fresh temporary directory. Reuse one to keep transfers across restarts. */
+  /** Payloads and state; default a fresh temporary directory, removed on close. Reuse one to keep transfers across restarts. */
   dataDir?: string;
   /** Seed object or path to a seed JSON file; default `default-seed.json`. Ignored for configuration already saved in dataDir. */
   seed?: Seed | string;
@@ -122,6 +122,7 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
         server.closeIdleConnections();
         for (const s of sockets) s.destroy();
       });
+      if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
