@@ -29,6 +29,21 @@ test('bad arguments: one line on stderr, exit 2', () => {
   }
 });
 
+test('a port in use is one line and exit 2', async () => {
+  const { createServer } = await import('node:net');
+  const blocker = createServer();
+  await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+  try {
+    const port = (blocker.address() as { port: number }).port;
+    const r = run(['--port', String(port), '--trusted-issuer', 'http://127.0.0.1:9/x']);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('EADDRINUSE');
+  } finally {
+    blocker.close();
+  }
+});
+
 test('--help prints usage and exits 0', () => {
   const r = run(['--help']);
   expect(r.status).toBe(0);

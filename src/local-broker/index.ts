@@ -70,14 +70,20 @@ export interface LocalBrokerHandle {
 
 export async function startLocalBroker(options: LocalBrokerOptions = {}): Promise<LocalBrokerHandle> {
   const clock = options.clock ?? systemClock;
+  // Validate everything that can be wrong before anything is created on disk.
+  const seed = loadSeed(options.seed);
+  const mutations = parseMutations(options.mutations);
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'local-broker-'));
+  const removeTempDir = () => {
+    if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
+  };
   const log = options.log ?? ((line: string) => console.error(`[local-broker] ${line}`));
   const broker = new Broker({
     clock,
     store: new Store(dataDir),
-    seed: loadSeed(options.seed),
+    seed,
     verifier: new TokenVerifier(options.trustedIssuers ?? [], clock, options.validateLifetime ?? true),
-    mutations: parseMutations(options.mutations),
+    mutations,
     scanDelayMs: options.scanDelayMs === undefined ? 0 : options.scanDelayMs,
     environmentName: options.environmentName ?? 'Development',
     onEvent: options.onEvent,
@@ -96,9 +102,14 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
   });
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const onError = (error: Error) => {
+      void broker.scheduler.close();
+      removeTempDir();
+      reject(error);
+    };
+    server.once('error', onError);
     server.listen(options.port ?? 5096, host, () => {
-      server.off('error', reject);
+      server.off('error', onError);
       resolve();
     });
   });
@@ -122,7 +133,7 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
         server.closeIdleConnections();
         for (const s of sockets) s.destroy();
       });
-      if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
+      removeTempDir();
     },
   };
 }
