@@ -1,0 +1,4 @@
+/** @module Every named condition of the oracle. */
+export * from './responses.ts';
+export * from './lifecycle.ts';
+export * from './cells.ts';

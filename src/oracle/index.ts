@@ -1,0 +1,13 @@
+/**
+ * @module The oracle: what the Broker must do, as data (states, transitions, the illegal-move
+ * matrix, validation rules, the requirement catalogue) and the conditions that judge responses
+ * against it. Written from BEHAVIOUR.md, never from the local Broker.
+ */
+export * from './states.ts';
+export * from './errors.ts';
+export * from './transitions.ts';
+export * from './cells.ts';
+export * from './validation.ts';
+export * from './requirements.ts';
+export * from './condition.ts';
+export * from './conditions/index.ts';
