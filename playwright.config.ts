@@ -5,6 +5,7 @@
 import { defineConfig, type Project } from '@playwright/test';
 import { builtinEnvironmentNames } from './src/config/index.ts';
 import { runId } from './src/ledger/run.ts';
+import { allureStagingDir } from './src/report/allure.ts';
 
 // One id for the whole run; workers inherit it through the environment.
 runId();
@@ -31,7 +32,15 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   retries: 0,
   timeout: 60_000,
-  reporter: [['list'], ['./src/report/summary-line.ts']],
+  // Allure writes into a staging folder per run; the conformance reporter (last, so it runs after
+  // Allure's onEnd) moves each result into reports/<env>/<run-id>/allure-results and builds
+  // summary.json, index.html, junit.xml, history and latest from the ledger.
+  reporter: [
+    ['list'],
+    ['./src/report/summary-line.ts'],
+    ['allure-playwright', { resultsDir: allureStagingDir(runId()), detail: true, suiteTitle: true }],
+    ['./src/report/conformance-reporter.ts'],
+  ],
   projects: [
     ...environmentProjects,
     {

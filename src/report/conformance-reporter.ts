@@ -1,0 +1,91 @@
+/**
+ * @module A Playwright reporter (main process) that, when the run ends, builds each environment's
+ * reports from the ledger the workers wrote (summary.json, index.html, junit.xml, history, latest),
+ * moves the staged Allure results into the run directory, and prints the verdict and report path.
+ * It knows the planned tests, so tests that never started are reported too.
+ */
+import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
+import { join, relative } from 'node:path';
+import { readLedger } from '../ledger/writer.ts';
+import { reportsRoot, runId } from '../ledger/run.ts';
+import { allureStagingDir, distributeAllureResults } from './allure.ts';
+import { buildRunReport } from './build.ts';
+import { environmentNames } from './locate.ts';
+import { ledgerFiles, type PlannedTest } from './summarize.ts';
+
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+/** The verdict line both this reporter and the CLI print. */
+export function verdictLine(environment: string, verdict: string, counts: Record<string, number>, indexHtml: string): string {
+  return `conformance ${environment}: ${verdict} (${counts.PASS ?? 0} passed, ${(counts.FAIL ?? 0) + (counts.ERROR ?? 0)} failed, ${counts.WARN ?? 0} warnings, ${counts.SKIP ?? 0} skipped checks) report: ${indexHtml}`;
+}
+
+export default class ConformanceReporter implements Reporter {
+  private readonly plans = new Map<string, PlannedTest[]>();
+  private readonly errors: Record<string, string> = {};
+
+  onBegin(_config: FullConfig, suite: Suite): void {
+    for (const projectSuite of suite.suites) {
+      const project = projectSuite.project();
+      if (!project || project.name === 'self-test') continue;
+      this.plans.set(
+        project.name,
+        projectSuite.allTests().map((t) => ({ testId: t.id, title: t.titlePath().slice(2).join(' › ') })),
+      );
+    }
+  }
+
+  onTestEnd(test: TestCase, result: TestResult): void {
+    const error = result.errors[0]?.message;
+    if (error && !this.errors[test.id]) this.errors[test.id] = error.replace(ANSI, '').split('\n').slice(0, 6).join('\n');
+  }
+
+  async onEnd(result: FullResult): Promise<void> {
+    const root = reportsRoot();
+    const id = runId();
+    const staging = allureStagingDir(id, root);
+    // Which run directory did each project write? Found through the test ids in the ledgers.
+    const runDirs = environmentNames(root)
+      .map((env) => join(root, env, id))
+      .filter((dir) => ledgerFiles(dir).length > 0);
+    const byProject = new Map<string, { runDir: string; environment: string }>();
+    const ledgerTests = new Map<string, { ids: Set<string>; environment: string }>();
+    for (const dir of runDirs) {
+      const ids = new Set<string>();
+      let environment = '';
+      for (const f of ledgerFiles(dir)) {
+        for (const e of readLedger(f).entries) {
+          if (e.type === 'test-start') ids.add(e.testId);
+          if (e.type === 'run-start' && !environment) environment = e.environment;
+        }
+      }
+      ledgerTests.set(dir, { ids, environment: environment || dir.split('/').at(-2)! });
+    }
+    for (const [project, plan] of this.plans) {
+      const hit = [...ledgerTests].find(([, t]) => plan.some((p) => t.ids.has(p.testId)));
+      const only = this.plans.size === 1 && runDirs.length === 1 ? [runDirs[0]!, ledgerTests.get(runDirs[0]!)!] as const : undefined;
+      const target = hit ?? only;
+      if (target) byProject.set(project, { runDir: target[0], environment: target[1].environment });
+      else if (plan.length) console.log(`conformance ${project}: INCOMPLETE, no ledger was written for this project (run ${id})`);
+    }
+    try {
+      distributeAllureResults(staging, byProject);
+    } catch (e) {
+      console.log(`conformance: Allure results not moved: ${(e as Error).message}`);
+    }
+    for (const dir of runDirs) {
+      const plan = [...byProject].filter(([, t]) => t.runDir === dir).flatMap(([p]) => this.plans.get(p) ?? []);
+      try {
+        const built = await buildRunReport(dir, { plan, testErrors: this.errors, interrupted: result.status === 'interrupted' || result.status === 'timedout', warn: (m) => console.log(m) });
+        const shown = relative(process.cwd(), built.files.html);
+        console.log(verdictLine(built.summary.environment, built.summary.verdict, built.summary.counts, shown.startsWith('..') ? built.files.html : shown));
+      } catch (e) {
+        console.log(`conformance: report for ${dir} not built: ${(e as Error).message.split('\n')[0]}`);
+      }
+    }
+  }
+
+  printsToStdio(): boolean {
+    return false;
+  }
+}
