@@ -5,8 +5,13 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/errors.ts';
 import { ContractLoadError } from '../contract/index.ts';
+import { UnsupportedFormatError } from '../report/locate.ts';
+import { RunDirectoryError } from '../report/summarize.ts';
 import { contractLint } from './contract-lint.ts';
 import { EXIT_USAGE } from './exit-codes.ts';
+import { reportBuild, reportDiff, reportOpen } from './report.ts';
+import { conformanceRun } from './run.ts';
+import { UsageError } from './usage-error.ts';
 
 export async function main(argv: string[], io = { out: (s: string) => console.log(s), err: (s: string) => console.error(s) }): Promise<number> {
   let exitCode = 0;
@@ -32,17 +37,64 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
       exitCode = await contractLint(source, options, io.out);
     });
 
+  program
+    .command('run')
+    .description(
+      'run the conformance suites against one environment (npx playwright test --project=<env>, or --project=custom with BROKER_ENV_FILE ' +
+        'for a file), then write reports/<env>/<run-id>/ (summary.json, index.html, junit.xml, allure-results), append reports/<env>/history.ndjson ' +
+        'and point reports/<env>/latest at the run. Prints the verdict and the report path. Exit 0 on PASS, 1 on FAIL or INCOMPLETE, 2 on bad input. ' +
+        'BROKER_REPORTS_DIR moves the reports folder; BROKER_RUN_ID fixes the run id.',
+    )
+    .requiredOption('--env <name|file>', 'a built-in environment (local, at22, at23, at24, tt02, yt01) or an environment file (JSON/YAML)')
+    .option('--grep <regex>', 'only tests whose title matches (passed to playwright --grep)')
+    .option('--contract <path|url>', 'also check every response against this (published) contract; sets BROKER_PUBLISHED_CONTRACT')
+    .option('--workers <n>', 'Playwright workers')
+    .action(async (options: { env: string; grep?: string; contract?: string; workers?: string }) => {
+      exitCode = await conformanceRun(options, io);
+    });
+
+  const report = program.command('report').description('find, compare and rebuild run reports under reports/ (or BROKER_REPORTS_DIR)');
+  report
+    .command('open')
+    .description("print the path of a run's index.html: an environment (its latest run), a run id, or a run directory; default: the latest local run")
+    .argument('[env|run]', 'environment name, run id or run directory path')
+    .option('--open', 'also open it with xdg-open when available')
+    .action(async (target: string | undefined, options: { open?: boolean }) => {
+      exitCode = await reportOpen(target, options, io);
+    });
+  report
+    .command('diff')
+    .description(
+      'the checks whose verdict differs between two runs, requirement by requirement (new failures, new passes, changes). ' +
+        'Each side is an environment (its latest run), a run id or a run directory. Exit 0.',
+    )
+    .argument('<a>', 'before: environment, run id or run directory')
+    .argument('<b>', 'after: environment, run id or run directory')
+    .option('--html <file>', 'also write the diff as a self-contained HTML page')
+    .option('--json', 'print the diff as JSON')
+    .action(async (a: string, b: string, options: { html?: string; json?: boolean }) => {
+      exitCode = await reportDiff(a, b, options, io);
+    });
+  report
+    .command('build')
+    .description("rebuild a run's summary.json, index.html and junit.xml from its ledger (after a crash, or with a newer harness)")
+    .argument('<env|run>', 'environment name, run id or run directory path')
+    .action(async (target: string) => {
+      exitCode = await reportBuild(target, io);
+    });
+
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : EXIT_USAGE;
-    if (e instanceof ContractLoadError || e instanceof ConfigError) {
+    if (e instanceof ContractLoadError || e instanceof ConfigError || e instanceof RunDirectoryError || e instanceof UnsupportedFormatError || e instanceof UsageError) {
       io.err(`broker-conformance: ${e.message}`);
       return EXIT_USAGE;
     }
     const err = e as NodeJS.ErrnoException;
     if (err.code && err.path) {
+      // A filesystem error (cannot write --html or --write-repaired, cannot read a run).
       io.err(`broker-conformance: cannot write ${err.path}: ${err.code}`);
       return EXIT_USAGE;
     }

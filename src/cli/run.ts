@@ -1,0 +1,71 @@
+/**
+ * @module `broker-conformance run`: runs the suites against one environment through Playwright (a
+ * child process with the project, grep, workers, contract and run id set), makes sure the run's
+ * reports exist afterwards (the reporter builds them; if Playwright died first they are built here
+ * from the ledger), prints the verdict and the report path, and exits 0 only on PASS.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { builtinEnvironmentNames, loadEnvironment } from '../config/index.ts';
+import { newRunId, runDirectory } from '../ledger/run.ts';
+import { allureStagingDir, distributeAllureResults } from '../report/allure.ts';
+import { buildRunReport } from '../report/build.ts';
+import { verdictLine } from '../report/conformance-reporter.ts';
+import { loadSummary } from '../report/locate.ts';
+import { ledgerFiles } from '../report/summarize.ts';
+import { EXIT_NONCONFORMANT, EXIT_OK } from './exit-codes.ts';
+import { UsageError } from './usage-error.ts';
+
+export interface RunOptions {
+  env: string;
+  grep?: string;
+  contract?: string;
+  workers?: string;
+}
+
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export async function conformanceRun(options: RunOptions, io: { out: (s: string) => void; err: (s: string) => void }): Promise<number> {
+  // Validate before spawning anything: an unknown environment or a bad file is a one-line usage error.
+  const environment = loadEnvironment(options.env);
+  const builtin = builtinEnvironmentNames().includes(options.env);
+  if (options.workers !== undefined && !/^[1-9]\d*$/.test(options.workers)) throw new UsageError(`--workers must be a positive integer, not '${options.workers}'`);
+  let contract: string | undefined;
+  if (options.contract) {
+    contract = /^https?:\/\//i.test(options.contract) ? options.contract : resolve(options.contract);
+    if (!contract.startsWith('http') && !existsSync(contract)) throw new UsageError(`no contract file at ${contract}`);
+  }
+  const id = process.env.BROKER_RUN_ID || newRunId();
+  const env: NodeJS.ProcessEnv = { ...process.env, BROKER_RUN_ID: id, PLAYWRIGHT_HTML_OPEN: 'never' };
+  if (!builtin) env.BROKER_ENV_FILE = resolve(options.env);
+  if (contract) env.BROKER_PUBLISHED_CONTRACT = contract;
+  const args = ['playwright', 'test', `--project=${builtin ? options.env : 'custom'}`];
+  if (options.grep) args.push('--grep', options.grep);
+  if (options.workers) args.push('--workers', options.workers);
+
+  io.out(`broker-conformance run ${id} against ${environment.name} (npx ${args.join(' ')})`);
+  const code = await new Promise<number | null>((done) => {
+    const child = spawn('npx', args, { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (d: Buffer) => io.out(d.toString().replace(/\n$/, '')));
+    child.stderr.on('data', (d: Buffer) => io.err(d.toString().replace(/\n$/, '')));
+    child.on('error', () => done(null));
+    child.on('close', (c) => done(c));
+  });
+
+  const runDir = runDirectory(environment.name, id);
+  if (ledgerFiles(runDir).length === 0) {
+    io.out(`conformance ${environment.name}: INCOMPLETE, no test wrote a ledger (playwright exited with ${code ?? 'an error'}); nothing to report in ${runDir}`);
+    return EXIT_NONCONFORMANT;
+  }
+  if (!existsSync(join(runDir, 'summary.json'))) {
+    // Playwright's main process died before its reporter ran: build everything from the ledger here.
+    distributeAllureResults(allureStagingDir(id), new Map([[builtin ? options.env : 'custom', { runDir, environment: environment.name }]]));
+    await buildRunReport(runDir, { interrupted: true, warn: io.err });
+  }
+  const summary = await loadSummary(runDir);
+  io.out(`verdict: ${summary.verdict}`);
+  io.out(verdictLine(summary.environment, summary.verdict, summary.counts, join(runDir, 'index.html')));
+  return summary.verdict === 'PASS' ? EXIT_OK : EXIT_NONCONFORMANT;
+}
