@@ -147,12 +147,12 @@ function foreignAndBadIds(): HostileCase[] {
   ];
   return ids.flatMap((id) =>
     ops.flatMap(([method, suffix]) =>
-      (['outsider', 'recipient', 'sender'] as const).map((as) => ({
+      (['outsider', 'recipient', 'sender'] as const).map((as): HostileCase => ({
         name: `${method} ${suffix || '/'} of ${id.slice(0, 40)} as ${as}`,
         category: 'foreign-or-bad-id',
         method,
         path: `${API}/filetransfer/${id}${suffix}`,
-        headers: suffix === '/upload' ? { 'content-type': 'application/octet-stream' } : {},
+        headers: suffix === '/upload' ? { 'content-type': 'application/octet-stream' } : ({} as Record<string, string>),
         ...(suffix === '/upload' ? { body: 'payload' } : {}),
         as,
       })),
