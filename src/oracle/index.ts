@@ -9,5 +9,6 @@ export * from './transitions.ts';
 export * from './cells.ts';
 export * from './validation.ts';
 export * from './requirements.ts';
+export * from './waivers.ts';
 export * from './condition.ts';
 export * from './conditions/index.ts';
