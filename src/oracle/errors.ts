@@ -36,6 +36,7 @@ export const BROKER_ERRORS = {
   RecipientNotInAccessList: e(28, 400, 'All recipients need to be in the access list of the resource.'),
   RangeNotSatisfiable: e(29, 416, 'The requested byte range is not satisfiable.'),
   ServiceOwnerAlreadyExists: e(7002, 409, 'Service owner already exists'),
+  ServiceOwnerNotFound: e(7004, 404, 'Service owner not found'),
 } as const satisfies Record<string, BrokerError>;
 
 export type BrokerErrorName = keyof typeof BROKER_ERRORS;
