@@ -12,7 +12,6 @@ import { builtinEnvironmentNames, loadEnvironment } from '../config/index.ts';
 import { newRunId, runDirectory } from '../ledger/run.ts';
 import { allureStagingDir, distributeAllureResults } from '../report/allure.ts';
 import { buildRunReport } from '../report/build.ts';
-import { verdictLine } from '../report/conformance-reporter.ts';
 import { loadSummary } from '../report/locate.ts';
 import { ledgerFiles } from '../report/summarize.ts';
 import { EXIT_NONCONFORMANT, EXIT_OK } from './exit-codes.ts';
@@ -66,6 +65,6 @@ export async function conformanceRun(options: RunOptions, io: { out: (s: string)
   }
   const summary = await loadSummary(runDir);
   io.out(`verdict: ${summary.verdict}`);
-  io.out(verdictLine(summary.environment, summary.verdict, summary.counts, join(runDir, 'index.html')));
+  io.out(`report: ${join(runDir, 'index.html')}`);
   return summary.verdict === 'PASS' ? EXIT_OK : EXIT_NONCONFORMANT;
 }

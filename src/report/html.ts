@@ -28,7 +28,7 @@ code,pre{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}pre{
 details.failure{border:1px solid var(--line);border-left:4px solid var(--fail);border-radius:6px;margin:8px 0;padding:6px 10px}details.failure.WARN{border-left-color:var(--warn)}
 summary{cursor:pointer}.new{background:#ffebe9;color:var(--fail);font-weight:700;padding:0 4px;border-radius:4px}.fixed{background:#dafbe1;color:var(--pass);font-weight:700;padding:0 4px;border-radius:4px}
 #state-diagram{width:100%;max-width:1010px;height:auto;border:1px solid var(--line);border-radius:8px;background:#fff}
-.state rect{fill:#eef6ff;stroke:#0969da;stroke-width:1.5}.state text{font:13px system-ui,sans-serif;fill:#1f2328}.state.unreachable rect{fill:#f6f8fa;stroke:#9aa3ad;stroke-dasharray:4 3}
+.state rect{fill:#eef6ff;stroke:#0969da;stroke-width:1.5}.state text{font:12.5px system-ui,sans-serif;fill:#1f2328}.state.unreachable rect{fill:#f6f8fa;stroke:#9aa3ad;stroke-dasharray:4 3}
 .edge{fill:none;stroke-width:2}.edge.uncovered{stroke:#9aa3ad;stroke-dasharray:5 4}.edge.covered{stroke:var(--pass);stroke-width:3.5}.edge.failed{stroke:var(--fail);stroke-width:3.5}.edge.warned{stroke:var(--warn);stroke-width:3.5}
 input[type=search]{padding:4px 8px;width:320px;border:1px solid var(--line);border-radius:6px}
 `;

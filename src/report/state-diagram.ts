@@ -25,7 +25,7 @@ export const REFERENCE_TRANSITIONS: string[] = [
   'Failed->Purged',
 ];
 
-const BOX = { w: 168, h: 38 };
+const BOX = { w: 178, h: 38 };
 const POSITION: Record<string, { x: number; y: number }> = {
   Initialized: { x: 100, y: 60 },
   UploadStarted: { x: 300, y: 60 },
@@ -37,7 +37,7 @@ const POSITION: Record<string, { x: number; y: number }> = {
   Cancelled: { x: 100, y: 300 },
 };
 /** Edges that would cross a box when drawn straight get a bend (perpendicular offset of the control point). */
-const BEND: Record<string, number> = { 'UploadStarted->Published': -70, 'Initialized->Purged': 60, 'UploadStarted->Purged': 40, 'Published->Purged': -20 };
+const BEND: Record<string, number> = { 'UploadStarted->Published': -70, 'Initialized->Purged': -45, 'UploadStarted->Purged': 40, 'Published->Purged': -20 };
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
