@@ -3,7 +3,7 @@ import { compactVerify, createRemoteJWKSet, decodeJwt, decodeProtectedHeader, ty
 import type { Clock } from './clock.ts';
 import { bareOrg } from './seed.ts';
 
-export type Policy = 'Sender' | 'Recipient' | 'SenderOrRecipient' | 'ServiceOwner' | 'Maintenance';
+export type Policy = 'Sender' | 'Recipient' | 'SenderOrRecipient' | 'ServiceOwner' | 'Maintenance' | 'EventsConsumer';
 
 const POLICY_SCOPES: Record<Policy, string[]> = {
   Sender: ['altinn:broker.write'],
@@ -11,6 +11,8 @@ const POLICY_SCOPES: Record<Policy, string[]> = {
   SenderOrRecipient: ['altinn:broker.write', 'altinn:broker.read'],
   ServiceOwner: ['altinn:serviceowner'],
   Maintenance: ['altinn:broker.maintenance'],
+  /** The Altinn Events API of the emulated platform: its own scope, or any Broker scope. */
+  EventsConsumer: ['altinn:events.subscribe', 'altinn:broker.write', 'altinn:broker.read', 'altinn:serviceowner'],
 };
 
 const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'];
@@ -44,8 +46,8 @@ export class TokenVerifier {
     private readonly validateLifetime: boolean,
   ) {}
 
-  /** Verifies the `Authorization` header; throws `Unauthenticated`. */
-  async authenticate(authorization: string | undefined): Promise<Caller> {
+  /** Verifies the `Authorization` header; throws `Unauthenticated`. `ignoreLifetime` serves the TUS upload-session scheme (§8.7). */
+  async authenticate(authorization: string | undefined, o: { ignoreLifetime?: boolean } = {}): Promise<Caller> {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
     if (!match) throw new Unauthenticated('Bearer');
     const token = match[1]!;
@@ -70,7 +72,7 @@ export class TokenVerifier {
       throw invalid('The signature is invalid');
     }
     if (typeof claims.exp !== 'number') throw invalid('The token has no expiration');
-    if (this.validateLifetime) {
+    if (this.validateLifetime && !o.ignoreLifetime) {
       const now = this.clock.now().getTime() / 1000; // zero clock skew
       if (claims.exp < now) throw invalid(`The token expired at '${new Date(claims.exp * 1000).toISOString()}'`);
       if (typeof claims.nbf === 'number' && claims.nbf > now) throw invalid('The token is not valid yet');

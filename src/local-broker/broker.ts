@@ -41,6 +41,10 @@ export class Broker {
   readonly rangedDownloadSeen = new Map<string, number>();
   /** Transfers with an upload request in flight. */
   readonly uploadsInFlight = new Set<string>();
+  /** TUS uploads with a PATCH (or concatenation) in flight, by upload id (tusdotnet's file lock). */
+  readonly tusLocks = new Set<string>();
+  /** TUS upload sessions (§8.7): `<transfer>|<sid/client_id/sub>|<org>` → expiry (clock ms). */
+  readonly tusSessions = new Map<string, number>();
 
   constructor(readonly settings: BrokerSettings) {
     this.clock = settings.clock;

@@ -4,6 +4,7 @@ import { createReadStream } from 'node:fs';
 import type { Broker } from './broker.ts';
 import { DAY } from './duration.ts';
 import { Errors, fail } from './errors.ts';
+import { discardAllUploads, scheduleUploadExpiry } from './tus-uploads.ts';
 import {
   actorRank,
   currentStatus,
@@ -124,7 +125,7 @@ export function scheduleSimulatedScan(b: Broker, t: FileTransfer, delayMs: numbe
   b.scheduler.at(`scan:${t.id}`, new Date(b.now().getTime() + delayMs), () => runSimulatedScan(b, t.id));
 }
 
-function runSimulatedScan(b: Broker, id: string): Promise<void> | void {
+export function runSimulatedScan(b: Broker, id: string): Promise<void> | void {
   const t = b.store.get(id);
   if (!t?.pendingScan || currentStatus(t) !== 'UploadProcessing' || t.scanHandled) return;
   const { malicious } = t.pendingScan;
@@ -146,7 +147,7 @@ export interface MalwareScanDetails {
   ScanResultDetails: { MalwareNamesFound: string[] | null; Sha256: string | null; NotScannedReason: string | null };
 }
 
-function simulatedMalwareDetails(b: Broker, t: FileTransfer): MalwareScanDetails {
+export function simulatedMalwareDetails(b: Broker, t: FileTransfer): MalwareScanDetails {
   return {
     CorrelationId: randomUUID(),
     BlobUri: `https://localbroker.blob.core.windows.net/brokerfiles/${t.id}`,
@@ -171,10 +172,15 @@ export async function malwareFailure(b: Broker, t: FileTransfer, details: Malwar
   neverConfirmedEvents(b, t);
 }
 
-/** A clean scan result from the webhook (§9.7). */
+/** A clean scan result from the webhook (§9.7); after a TUS upload, publishing also waits for the MD5 re-check (§3.3). */
 export function cleanScan(b: Broker, t: FileTransfer): void {
   t.scanHandled = true;
   delete t.pendingScan;
+  if (t.awaitingMd5) {
+    t.scanPassed = true;
+    b.store.save(t);
+    return;
+  }
   publish(b, t);
 }
 
@@ -212,6 +218,7 @@ export function purge(b: Broker, id: string, trigger: 'expiry' | 'confirmed'): v
   const purgeAfterConfirm = resource?.purgeFileTransferAfterAllRecipientsConfirmed ?? true;
   if (trigger === 'expiry' && status === 'AllConfirmedDownloaded' && purgeAfterConfirm) return;
   b.store.deletePayload(t.id);
+  discardAllUploads(b, t);
   addStatus(b, t, 'Purged');
   b.store.save(t);
   b.scheduler.cancel(`scan:${t.id}`);
@@ -232,10 +239,12 @@ function schedulePurgeAfterConfirm(b: Broker, t: FileTransfer, confirmedAt: Date
 
 /** Re-creates scheduled work for transfers loaded from disk. */
 export function rescheduleAll(b: Broker): void {
+  scheduleStuckCheck(b);
   for (const t of b.store.transfers.values()) {
     const status = currentStatus(t);
     if (status === 'Purged') continue;
     scheduleExpiry(b, t);
+    for (const upload of Object.values(t.tusUploads ?? {})) scheduleUploadExpiry(b, t, upload);
     if (status === 'AllConfirmedDownloaded') schedulePurgeAfterConfirm(b, t, new Date(t.history[t.history.length - 1]!.at));
     if (status === 'UploadProcessing' && t.pendingScan && b.settings.scanDelayMs !== null) scheduleSimulatedScan(b, t, Math.max(b.settings.scanDelayMs, 0));
   }
@@ -269,4 +278,39 @@ export function confirmDownload(b: Broker, t: FileTransfer, actor: string): void
   b.store.save(t);
   b.emit('allconfirmeddownloaded', t, t.sender, 'Sender');
   schedulePurgeAfterConfirm(b, t, b.now());
+}
+
+const STUCK_CHECK_INTERVAL_MS = 30 * 60_000;
+const STUCK_AFTER_MS = 24 * 3_600_000;
+const TUS_QUIET_MS = 3_600_000;
+const PROCESSING_ALERT_MS = 15 * 60_000;
+
+/** The stuck-upload job, every 30 minutes of clock time (§3.2, §10.1). */
+export function scheduleStuckCheck(b: Broker): void {
+  b.scheduler.at('stuck-check', new Date(b.now().getTime() + STUCK_CHECK_INTERVAL_MS), () => {
+    runStuckCheck(b);
+    scheduleStuckCheck(b);
+  });
+}
+
+/**
+ * UploadStarted for more than 24 h with no TUS activity in the last hour → Failed with the stuck text and
+ * `uploadfailed`; UploadProcessing for more than 15 min → a log line only (the Broker alerts on Slack).
+ */
+export function runStuckCheck(b: Broker): void {
+  const now = b.now().getTime();
+  for (const t of b.store.transfers.values()) {
+    const entry = t.history[t.history.length - 1]!;
+    const since = now - Date.parse(entry.at);
+    if (entry.status === 'UploadStarted' && since > STUCK_AFTER_MS) {
+      const quiet = t.lastTusActivity === undefined || now - Date.parse(t.lastTusActivity) > TUS_QUIET_MS;
+      if (!quiet) continue;
+      discardAllUploads(b, t);
+      addStatus(b, t, 'Failed', FAILED_TEXTS.stuckInUploadStarted);
+      b.store.save(t);
+      b.emit('uploadfailed', t, t.sender, 'Sender');
+    } else if (entry.status === 'UploadProcessing' && since > PROCESSING_ALERT_MS && since <= PROCESSING_ALERT_MS + STUCK_CHECK_INTERVAL_MS) {
+      b.settings.log(`file transfer ${t.id} has been in UploadProcessing for more than 15 minutes`);
+    }
+  }
 }

@@ -35,6 +35,7 @@ export const ACTOR_STATUS_TEXTS: Record<ActorStatus, string> = {
 export const FAILED_TEXTS = {
   checksumMismatch: 'Checksum mismatch',
   uploadError: 'Error occurred while uploading fileTransfer',
+  stuckInUploadStarted: 'File transfer was stuck in UploadStarted as it failed upload mid-request.',
 } as const;
 
 export const statusRank = (s: FileTransferStatus): number => FILE_TRANSFER_STATUSES.indexOf(s);
@@ -81,6 +82,29 @@ export interface FileTransfer {
   pendingScan?: { malicious: boolean };
   /** Malware scan result processed once (idempotency key `<id>_malwarescan`). */
   scanHandled?: boolean;
+  /** TUS uploads registered for this transfer (§8), keyed by upload id: the transfer id, or a partial's 32-hex id. */
+  tusUploads?: Record<string, TusUpload>;
+  /** Last successful TUS POST/PATCH (ISO); the stuck-upload check and the upload-session scheme read it. */
+  lastTusActivity?: string;
+  /** A TUS upload is complete and its background MD5 check has not run yet (§8.6 step 3). */
+  awaitingMd5?: boolean;
+  /** A clean scan result arrived while the MD5 check was still pending; publish when it passes. */
+  scanPassed?: boolean;
+}
+
+/** One TUS upload resource (§8): its registered length, the committed offset and how many PATCH chunks it took. */
+export interface TusUpload {
+  id: string;
+  kind: 'single' | 'partial' | 'final';
+  length: number;
+  offset: number;
+  chunks: number;
+  /** `Upload-Metadata` as sent (validated, never used). */
+  metadata: string | null;
+  /** For a final upload: the partial references as given in `Upload-Concat`. */
+  concat?: string[];
+  /** Upload-Expires (ISO), sliding. */
+  expires: string;
 }
 
 export function currentEntry(t: FileTransfer): StatusEntry {

@@ -8,6 +8,7 @@ import { searchHandler } from './handlers/search.ts';
 import { monthlyStatisticsHandler } from './handlers/statistics.ts';
 import { confirmHandler, detailsHandler, overviewHandler } from './handlers/status.ts';
 import { uploadHandler } from './handlers/upload.ts';
+import { tusAcceptsExpiredToken, tusHandler } from './handlers/tus.ts';
 import { malwareWebhookHandler } from './handlers/webhook.ts';
 import type { Route } from './server.ts';
 
@@ -20,6 +21,15 @@ export function brokerRoutes(): Route[] {
     { method: 'GET', pattern: FT, auth: 'SenderOrRecipient', produces: JSON_ONLY, handle: searchHandler },
     { method: 'POST', pattern: `${FT}/upload`, auth: 'Sender', produces: JSON_ONLY, consumes: 'multipart/form-data', handle: multipartHandler },
     { method: 'POST', pattern: `${FT}/{fileTransferId}/upload`, auth: 'Sender', produces: JSON_ONLY, consumes: 'application/octet-stream', handle: uploadHandler },
+    ...['OPTIONS', 'POST', 'HEAD', 'PATCH', 'DELETE'].flatMap((method): Route[] =>
+      [`${FT}/upload/tus/{fileTransferId}`, `${FT}/upload/tus/{fileTransferId}/partial/{partialUploadId}`].map((pattern) => ({
+        method,
+        pattern,
+        auth: 'Sender',
+        acceptExpiredToken: tusAcceptsExpiredToken,
+        handle: tusHandler,
+      })),
+    ),
     { method: 'GET', pattern: `${FT}/{fileTransferId}`, auth: 'SenderOrRecipient', produces: JSON_ONLY, handle: overviewHandler },
     { method: 'GET', pattern: `${FT}/{fileTransferId}/details`, auth: 'SenderOrRecipient', produces: JSON_ONLY, handle: detailsHandler },
     { method: 'GET', pattern: `${FT}/{fileTransferId}/download`, auth: 'Recipient', handle: downloadHandler },

@@ -36,6 +36,11 @@ export interface Route {
   produces?: string[];
   /** `[Consumes]` media type; a different Content-Type is a 415 with an empty body, before authentication. */
   consumes?: string;
+  /**
+   * A second authentication scheme for a token that fails only its lifetime check (the TUS upload session, §8.7):
+   * the expired token is accepted when this returns true for the caller it names.
+   */
+  acceptExpiredToken?: (rc: RequestContext, caller: Caller) => boolean;
   handle(rc: RequestContext): Promise<void>;
 }
 
@@ -158,7 +163,14 @@ async function run(b: Broker, routes: Route[], req: IncomingMessage, res: Server
     }
     // 6. Authentication, then the scope policy.
     if (route.auth !== 'anonymous') {
-      rc.caller = await b.verifier.authenticate(req.headers.authorization);
+      try {
+        rc.caller = await b.verifier.authenticate(req.headers.authorization);
+      } catch (error) {
+        if (!(error instanceof Unauthenticated) || !route.acceptExpiredToken) throw error;
+        const expired = await b.verifier.authenticate(req.headers.authorization, { ignoreLifetime: true }).catch(() => undefined);
+        if (!expired || !route.acceptExpiredToken(rc, expired)) throw error;
+        rc.caller = expired;
+      }
       if (!hasPolicy(rc.caller, route.auth)) return void sendBare(res, 403);
     }
     await route.handle(rc);

@@ -79,6 +79,11 @@ export class Store {
     return join(this.payloadDir, `${id}.${attempt}.part`);
   }
 
+  /** Staging file of a TUS upload (kept across restarts so uploads resume). */
+  tusPath(uploadId: string): string {
+    return join(this.payloadDir, `${uploadId}.tus`);
+  }
+
   deletePayload(id: string): void {
     rmSync(this.payloadPath(id), { force: true });
   }

@@ -1,0 +1,345 @@
+/** @module E9 TUS 1.0.0 resumable upload (§8) as the Broker serves it with tusdotnet: OPTIONS/POST/HEAD/PATCH/DELETE, concatenation, expiration, text errors. */
+import type { IncomingMessage } from 'node:http';
+import type { Caller } from '../auth.ts';
+import type { Broker } from '../broker.ts';
+import { BrokerProblem, Errors } from '../errors.ts';
+import { parseGuid } from '../guid.ts';
+import { addStatus } from '../lifecycle.ts';
+import { currentStatus, type FileTransfer, type TusUpload } from '../model.ts';
+import { promote } from '../payload.ts';
+import type { RequestContext } from '../server.ts';
+import { queueTusFinalize } from '../tus-completion.ts';
+import {
+  activeUploadAccepts,
+  appendChunk,
+  concatenateFiles,
+  discardUpload,
+  findUpload,
+  hasLiveSession,
+  MAX_TUS_CHUNKS,
+  refreshSession,
+  registerUpload,
+  rfc1123,
+  TooMuchData,
+  touch,
+  tusLocation,
+} from '../tus-uploads.ts';
+import { checkUploadAllowed } from './upload.ts';
+
+const TUS_VERSION = '1.0.0';
+const EXTENSIONS = 'creation,creation-with-upload,termination,checksum,checksum-trailer,concatenation,expiration';
+const OFFSET_STREAM = 'application/offset+octet-stream';
+
+/** A tus-level answer: status, text body (text/plain, §8.8) and headers. Thrown by the steps below, rendered by `tusHandler`. */
+class TusReply extends Error {
+  constructor(
+    readonly status: number,
+    readonly text = '',
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(text || `tus ${status}`);
+  }
+}
+
+const reply = (status: number, text = '', headers: Record<string, string> = {}): never => {
+  throw new TusReply(status, text, headers);
+};
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v.join(',') : v;
+}
+
+function send(rc: RequestContext, r: TusReply): void {
+  const headers: Record<string, string | number> = { 'tus-resumable': TUS_VERSION, ...r.headers, 'content-length': Buffer.byteLength(r.text) };
+  if (r.text) headers['content-type'] = 'text/plain';
+  rc.res.writeHead(r.status, headers);
+  rc.res.end(r.text);
+}
+
+/** Broker errors from `OnAuthorize` become text with the Broker's message and status (§8.2, §8.8). */
+function brokerCheck(fn: () => void): void {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof BrokerProblem) reply(error.error.status, error.error.detail);
+    throw error;
+  }
+}
+
+function transferOf(b: Broker, rc: RequestContext): FileTransfer {
+  const id = parseGuid(rc.params.fileTransferId ?? '');
+  if (!id) reply(404, 'Missing file transfer id');
+  return b.store.get(id!) ?? reply(404, Errors.FileTransferNotFound.detail);
+}
+
+function uploadIdOf(rc: RequestContext, t: FileTransfer): string {
+  const partial = rc.params.partialUploadId;
+  if (partial === undefined) return t.id;
+  return /^[0-9a-f]{32}$/i.test(partial) ? partial.toLowerCase() : reply(404);
+}
+
+/** The route-level hook for §8.7: may this expired token continue an active upload? */
+export function tusAcceptsExpiredToken(rc: RequestContext, caller: Caller): boolean {
+  if ((rc.req.method ?? '').toUpperCase() === 'OPTIONS') return false;
+  const id = parseGuid(rc.params.fileTransferId ?? '');
+  const t = id ? rc.b.store.get(id) : undefined;
+  return !!t && activeUploadAccepts(rc.b, t, caller, currentStatus(t));
+}
+
+export async function tusHandler(rc: RequestContext): Promise<void> {
+  try {
+    await handle(rc);
+  } catch (error) {
+    if (!(error instanceof TusReply)) throw error;
+    if (rc.res.headersSent || rc.res.destroyed) return void rc.res.destroy();
+    send(rc, error);
+  }
+}
+
+async function handle(rc: RequestContext): Promise<void> {
+  const { b, req } = rc;
+  const method = (req.method ?? '').toUpperCase();
+  if (method === 'OPTIONS') {
+    return reply(204, '', { 'tus-version': TUS_VERSION, 'tus-extension': EXTENSIONS, 'tus-checksum-algorithm': 'md5' });
+  }
+  // Without Tus-Resumable the request is not tus at all and falls through to a plain 404.
+  const resumable = header(req, 'tus-resumable');
+  if (resumable === undefined) {
+    rc.res.writeHead(404, { 'content-length': 0 });
+    return void rc.res.end();
+  }
+  const t = transferOf(b, rc);
+  const uploadId = uploadIdOf(rc, t);
+
+  // The Broker's idempotent-complete PATCH middleware runs before tusdotnet (§8.5).
+  if (method === 'PATCH') {
+    const known = t.tusUploads?.[uploadId];
+    const offset = Number(header(req, 'upload-offset'));
+    if (known && Number.isFinite(offset) && offset >= known.length) return reply(204, '', { 'upload-offset': String(known.length) });
+  }
+
+  authorize(b, rc, t, method);
+  if (resumable !== TUS_VERSION) return reply(412, '', { 'tus-version': TUS_VERSION });
+
+  switch (method) {
+    case 'POST':
+      return create(rc, t);
+    case 'HEAD':
+      return head(rc, t, uploadId);
+    case 'PATCH':
+      return patch(rc, t, uploadId);
+    case 'DELETE':
+      return terminate(rc, t, uploadId);
+  }
+}
+
+/** `OnAuthorize` (§8.2, §8.7): the E2 checks for create/write/delete; a live upload session only needs "still in progress". */
+function authorize(b: Broker, rc: RequestContext, t: FileTransfer, method: string): void {
+  const { caller } = rc;
+  const status = currentStatus(t);
+  if ((method === 'HEAD' || method === 'PATCH') && hasLiveSession(b, t, caller)) {
+    if (status !== 'UploadStarted' && status !== 'UploadProcessing') reply(409, Errors.FileTransferAlreadyUploaded.detail);
+    return;
+  }
+  if (method === 'HEAD') {
+    if (!b.canSend(caller, t)) reply(Errors.NoAccessToResource.status, Errors.NoAccessToResource.detail);
+    return;
+  }
+  // Create also checks the size against Upload-Length (§8.4).
+  const length = method === 'POST' ? header(rc.req, 'upload-length')?.trim() : undefined;
+  const knownLength = length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined;
+  brokerCheck(() => checkUploadAllowed(b, caller, t, knownLength));
+}
+
+function parseLength(value: string | undefined): number {
+  if (value === undefined) return reply(400, 'Missing Upload-Length header');
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(Number(value))) return reply(400, 'Header Upload-Length must be a positive number');
+  return Number(value);
+}
+
+function validateMetadata(value: string | undefined): void {
+  if (value === undefined || value === '') return;
+  const seen = new Set<string>();
+  for (const pair of value.split(',')) {
+    const [key, encoded, ...extra] = pair.trim().split(' ');
+    const ok =
+      !!key && extra.length === 0 && !seen.has(key) && (encoded === undefined || /^[A-Za-z0-9+/]*={0,2}$/.test(encoded));
+    if (!ok) {
+      reply(
+        400,
+        'Header Upload-Metadata: The Upload-Metadata request and response header MUST consist of one or more comma-separated key-value pairs. The key and value MUST be separated by a space. The key MUST NOT contain spaces and commas and MUST NOT be empty. The key SHOULD be ASCII encoded and the value MUST be Base64 encoded. All keys MUST be unique.',
+      );
+    }
+    seen.add(key!);
+  }
+}
+
+function expiresHeader(upload: TusUpload): Record<string, string> {
+  return { 'upload-expires': rfc1123(upload.expires) };
+}
+
+function markStarted(b: Broker, t: FileTransfer): void {
+  if (currentStatus(t) === 'Initialized') addStatus(b, t, 'UploadStarted'); // only from Initialized, no event (§3.2)
+}
+
+async function create(rc: RequestContext, t: FileTransfer): Promise<void> {
+  const { b, req } = rc;
+  const concat = header(req, 'upload-concat')?.trim();
+  if (header(req, 'upload-defer-length') !== undefined) reply(400, 'Header Upload-Defer-Length is not supported');
+  if (concat !== undefined && concat.toLowerCase().startsWith('final')) return createFinal(rc, t, concat);
+  if (concat !== undefined && concat.toLowerCase() !== 'partial') reply(400, 'Header Upload-Concat: Header is invalid. Valid values are "partial" and "final" followed by a list of file urls to concatenate');
+  const length = parseLength(header(req, 'upload-length'));
+  const metadata = header(req, 'upload-metadata');
+  validateMetadata(metadata);
+
+  const partial = concat !== undefined;
+  const id = partial ? crypto.randomUUID().replaceAll('-', '') : t.id;
+  const upload = registerUpload(b, t, { id, kind: partial ? 'partial' : 'single', length, offset: 0, chunks: 0, metadata: metadata ?? null });
+  markStarted(b, t);
+  touch(b, t, upload);
+  b.store.save(t);
+  refreshSession(b, t, rc.caller);
+  const headers: Record<string, string> = { location: tusLocation(t, upload), ...expiresHeader(upload) };
+
+  // creation-with-upload: a body sent as offset+octet-stream is written at once.
+  const contentType = (header(req, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (contentType === OFFSET_STREAM) {
+    await writeChunk(rc, t, upload);
+    headers['upload-offset'] = String(upload.offset);
+  } else req.resume();
+  reply(201, '', headers);
+}
+
+async function createFinal(rc: RequestContext, t: FileTransfer, concat: string): Promise<void> {
+  const { b, req } = rc;
+  req.resume();
+  if (header(req, 'upload-length') !== undefined) reply(400, 'Header Upload-Length must not be specified for a final upload');
+  const references = concat.slice(concat.indexOf(';') + 1).trim().split(/\s+/).filter(Boolean);
+  if (!concat.includes(';') || references.length === 0) reply(400, 'Header Upload-Concat: Header is invalid. Valid values are "partial" and "final" followed by a list of file urls to concatenate');
+  const ids = references.map((ref) => (ref.split('/').filter(Boolean).at(-1) ?? '').replaceAll('-', '').toLowerCase());
+  const partials: TusUpload[] = [];
+  for (const pid of ids) {
+    const own = findUpload(b, t, pid);
+    if (own?.kind === 'partial') {
+      if (own.offset !== own.length) reply(400, `Partial upload ${pid} is incomplete. Expected ${own.length} bytes, found ${own.offset}.`);
+      partials.push(own);
+      continue;
+    }
+    const elsewhere = [...b.store.transfers.values()].some((other) => other.tusUploads?.[pid]?.kind === 'partial');
+    reply(400, elsewhere ? `Partial upload ${pid} does not belong to file transfer ${t.id}.` : `Unknown partial upload id ${pid}.`);
+  }
+  if (b.tusLocks.has(t.id)) reply(409, `File ${t.id} is currently being updated. Please try again later`);
+  b.tusLocks.add(t.id);
+  try {
+    await concatenateFiles(
+      partials.map((p) => b.store.tusPath(p.id)),
+      b.store.payloadPath(t.id),
+    );
+  } finally {
+    b.tusLocks.delete(t.id);
+  }
+  const length = partials.reduce((sum, p) => sum + p.length, 0);
+  for (const p of partials) discardUpload(b, t, p.id);
+  const upload = registerUpload(b, t, { id: t.id, kind: 'final', length, offset: length, chunks: 0, metadata: header(req, 'upload-metadata') ?? null, concat: references });
+  touch(b, t, upload);
+  markStarted(b, t);
+  addStatus(b, t, 'UploadProcessing'); // immediately, without an event (§8.6)
+  b.store.save(t);
+  refreshSession(b, t, rc.caller);
+  queueTusFinalize(b, t.id, true);
+  reply(201, '', { location: tusLocation(t, upload), ...expiresHeader(upload) });
+}
+
+function head(rc: RequestContext, t: FileTransfer, uploadId: string): void {
+  const { b } = rc;
+  const upload = findUpload(b, t, uploadId) ?? reply(404);
+  refreshSession(b, t, rc.caller);
+  const headers: Record<string, string> = {
+    'upload-offset': String(upload.offset),
+    'upload-length': String(upload.length),
+    'cache-control': 'no-store',
+  };
+  if (upload.kind === 'partial') headers['upload-concat'] = 'partial';
+  if (upload.kind === 'final') headers['upload-concat'] = `final;${(upload.concat ?? []).join(' ')}`;
+  if (upload.metadata) headers['upload-metadata'] = upload.metadata;
+  reply(200, '', headers);
+}
+
+async function patch(rc: RequestContext, t: FileTransfer, uploadId: string): Promise<void> {
+  const { b, req } = rc;
+  const upload = findUpload(b, t, uploadId) ?? reply(404);
+  const contentType = (header(req, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (contentType !== OFFSET_STREAM) reply(415, `Content-Type ${OFFSET_STREAM} is required`);
+  const offsetHeader = header(req, 'upload-offset');
+  if (offsetHeader === undefined) reply(400, 'Missing Upload-Offset header');
+  if (!/^\d+$/.test(offsetHeader!.trim())) reply(400, 'Header Upload-Offset must be a positive number');
+  const checksum = header(req, 'upload-checksum');
+  if (checksum !== undefined) {
+    const [algorithm, value] = checksum.trim().split(' ');
+    if (!algorithm || !value) reply(400, 'Header Upload-Checksum must be on the format: <algorithm> <base64 checksum>');
+    if (algorithm!.toLowerCase() !== 'md5') reply(400, 'Unsupported checksum algorithm. Supported algorithms are: md5');
+  }
+  if (upload.kind === 'final') reply(403, 'File with "Upload-Concat: final" cannot be patched');
+  const offset = Number(offsetHeader);
+  if (offset !== upload.offset) reply(409, `Offset does not match file. File offset: ${upload.offset}. Request offset: ${offset}`);
+  const declared = header(req, 'content-length');
+  if (declared !== undefined && /^\d+$/.test(declared) && Number(declared) > upload.length - upload.offset) {
+    reply(400, `Request contains more data than the file's upload length. Request data: ${declared}, upload length: ${upload.length}.`);
+  }
+  await writeChunk(rc, t, upload);
+  refreshSession(b, t, rc.caller);
+  // The store claims md5 but never verifies: the chunk is kept and the request still fails (§8.5).
+  if (checksum !== undefined) reply(460, 'Header Upload-Checksum does not match the checksum of the file');
+  reply(204, '', { 'upload-offset': String(upload.offset), ...expiresHeader(upload) });
+}
+
+/** Streams one body into the upload; completes the upload when its last byte arrives. */
+async function writeChunk(rc: RequestContext, t: FileTransfer, upload: TusUpload): Promise<void> {
+  const { b, req } = rc;
+  if (upload.chunks >= MAX_TUS_CHUNKS) {
+    req.resume();
+    reply(400, `The upload has reached the maximum of ${MAX_TUS_CHUNKS} chunks. Upload in chunks of at least ${Math.ceil(upload.length / MAX_TUS_CHUNKS)} bytes.`);
+  }
+  if (b.tusLocks.has(upload.id)) {
+    req.resume();
+    reply(409, `File ${upload.id} is currently being updated. Please try again later`);
+  }
+  b.tusLocks.add(upload.id);
+  let written: number;
+  try {
+    written = await appendChunk(b.store.tusPath(upload.id), upload.offset, req, upload.length - upload.offset);
+  } catch (error) {
+    if (error instanceof TooMuchData) {
+      req.resume();
+      reply(400, `Request contains more data than the file's upload length. Request data: ${error.received}, upload length: ${upload.length}.`);
+    }
+    // The client went away mid-PATCH: nothing of this chunk counts; the client resumes from HEAD's offset.
+    rc.res.destroy();
+    throw new TusReply(499);
+  } finally {
+    b.tusLocks.delete(upload.id);
+  }
+  if (written === 0) return; // an empty PATCH: 204, offset unchanged
+  upload.offset += written;
+  upload.chunks += 1;
+  touch(b, t, upload);
+  if (upload.offset >= upload.length && upload.kind === 'single') {
+    b.scheduler.cancel(`tus-expire:${upload.id}`);
+    promote(b.store.tusPath(upload.id), b.store.payloadPath(t.id));
+    b.store.save(t);
+    queueTusFinalize(b, t.id, false);
+    return;
+  }
+  b.store.save(t);
+}
+
+function terminate(rc: RequestContext, t: FileTransfer, uploadId: string): void {
+  const { b } = rc;
+  rc.req.resume();
+  findUpload(b, t, uploadId) ?? reply(404);
+  if (b.tusLocks.has(uploadId)) reply(409, `File ${uploadId} is currently being updated. Please try again later`);
+  discardUpload(b, t, uploadId); // the transfer's status is not changed (§8.5)
+  b.store.save(t);
+  reply(204);
+}
