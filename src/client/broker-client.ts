@@ -40,6 +40,10 @@ export interface Checked<T> {
   md5: string;
   exchangeId: string;
   checks: CheckResult[];
+  /** How many times the request was sent (retries after 429 or gateway errors, when the environment allows). */
+  attempts: number;
+  /** Why the answer is not the Broker's own, when that can be told: the gateway, a rate limit, a non-JSON body. */
+  cause?: 'rate-limited' | 'gateway-error' | 'non-json-body';
 }
 
 export interface BrokerClientOptions {
@@ -56,6 +60,10 @@ export interface BrokerClientOptions {
   extraHeaders?: Record<string, string>;
   timeoutMs: number;
   rateLimiter?: RateLimiter;
+  /** Retries the environment allows (see EnvironmentConfig.retries); default none. */
+  retries?: { rateLimited?: number; transient?: number };
+  /** Waits between attempts (tests replace it). */
+  sleep?: (ms: number) => Promise<void>;
   /** Which test the exchange belongs to (fixtures pass the current test id). */
   testId?: () => string | undefined;
   /** Wraps each call (fixtures use `test.step`); titles name the operation and ids, never tokens. */
@@ -209,7 +217,37 @@ export class BrokerClient {
     return reference?.findOperation(method, path)?.id ?? `${method.toUpperCase()} ${path.split('?')[0]}`;
   }
 
+  /** Sends, and resends where the environment allows: after a 429 (honouring Retry-After) and, for idempotent requests, after a gateway error or a reset. */
   private async send<T>(req: RawRequest, operationId: string): Promise<Checked<T>> {
+    const o = this.options;
+    const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    const idempotent = ['GET', 'HEAD', 'OPTIONS'].includes(req.method.toUpperCase()) && !isStream(req.body);
+    let rateLimitedLeft = o.retries?.rateLimited ?? 0;
+    let transientLeft = idempotent ? (o.retries?.transient ?? 0) : 0;
+    for (let attempt = 1; ; attempt++) {
+      let result: Checked<T>;
+      try {
+        result = { ...(await this.sendOnce<T>(req, operationId)), attempts: attempt };
+      } catch (e) {
+        if (e instanceof TransportError && e.kind === 'reset' && transientLeft-- > 0) {
+          await sleep(250 * attempt);
+          continue;
+        }
+        throw e;
+      }
+      if (result.status === 429 && rateLimitedLeft-- > 0) {
+        await sleep(retryAfterMs(result.headers['retry-after']));
+        continue;
+      }
+      if ([502, 503, 504].includes(result.status) && result.cause === 'gateway-error' && transientLeft-- > 0) {
+        await sleep(500 * attempt);
+        continue;
+      }
+      return result;
+    }
+  }
+
+  private async sendOnce<T>(req: RawRequest, operationId: string): Promise<Omit<Checked<T>, 'attempts'>> {
     const o = this.options;
     if (req.rateLimit && o.rateLimiter) await o.rateLimiter.acquire(req.rateLimit);
     const headers: Record<string, string> = { ...o.extraHeaders, ...req.headers };
@@ -270,6 +308,7 @@ export class BrokerClient {
       md5: res.md5,
       exchangeId,
       checks,
+      ...(causeOf(res.status, contentType, text, parsed) ? { cause: causeOf(res.status, contentType, text, parsed) } : {}),
     };
   }
 
@@ -287,6 +326,22 @@ function bodyEvidence(body: OutgoingBody | undefined, contentType: string | unde
   if (typeof body === 'string') return { bodyExcerpt: isTextual(contentType) ? body.slice(0, EXCERPT_BYTES) : `[${Buffer.byteLength(body)} bytes]`, bodyBytes: Buffer.byteLength(body) };
   if (Buffer.isBuffer(body)) return { bodyExcerpt: isTextual(contentType) ? body.subarray(0, EXCERPT_BYTES).toString('utf8') : `[${body.length} bytes of ${contentType ?? 'unknown type'}]`, bodyBytes: body.length };
   return { bodyExcerpt: '[streamed]', bodyBytes: -1 };
+}
+
+/** Tells the gateway's answers from the Broker's: an HTML error page, a 429, a JSON content type with a body that is not JSON. */
+function causeOf(status: number, contentType: string | undefined, text: string, parsed: unknown): Checked<unknown>['cause'] {
+  if (status === 429) return 'rate-limited';
+  if (status >= 500 && !/json/i.test(contentType ?? '')) return 'gateway-error';
+  if (/json/i.test(contentType ?? '') && text !== '' && parsed === undefined) return 'non-json-body';
+  return undefined;
+}
+
+/** Retry-After in seconds or as an HTTP date; capped at a minute, at least 100 ms. */
+function retryAfterMs(value: string | undefined): number {
+  if (!value) return 1000;
+  const seconds = Number(value);
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - Date.now();
+  return Math.min(60_000, Math.max(100, Number.isFinite(ms) ? ms : 1000));
 }
 
 function safeJson(text: string): unknown {

@@ -56,11 +56,12 @@ export interface Transport {
 function classify(e: unknown): TransportError {
   const err = e as { code?: string; name?: string; message?: string; cause?: { code?: string } };
   const code = err.code ?? err.cause?.code ?? '';
-  const msg = err.message ?? String(e);
-  if (/timeout/i.test(code) || /timeout|timed out/i.test(msg) || err.name === 'TimeoutError') return new TransportError('timeout', msg.split('\n')[0]!);
-  if (/ECONNRESET|UND_ERR_SOCKET|socket hang up|other side closed/i.test(`${code} ${msg}`)) return new TransportError('reset', msg.split('\n')[0]!);
-  if (/ECONNREFUSED/.test(`${code} ${msg}`)) return new TransportError('refused', msg.split('\n')[0]!);
-  return new TransportError('other', msg.split('\n')[0]!);
+  // Only the first line: Playwright appends a call log (with headers such as `keep-alive: timeout=5`).
+  const msg = (err.message ?? String(e)).split('\n')[0]!;
+  if (/timeout/i.test(code) || /timeout|timed out/i.test(msg) || err.name === 'TimeoutError') return new TransportError('timeout', msg);
+  if (/ECONNRESET|UND_ERR_SOCKET|socket hang up|other side closed|aborted/i.test(`${code} ${msg}`)) return new TransportError('reset', msg);
+  if (/ECONNREFUSED/.test(`${code} ${msg}`)) return new TransportError('refused', msg);
+  return new TransportError('other', msg);
 }
 
 /** Buffers through Playwright: every call shows in Playwright's own traces. */

@@ -143,6 +143,11 @@ export const environmentSchema = {
       ),
     },
     timeouts: { type: 'object', additionalProperties: false, required: ['requestMs'], properties: { requestMs: positiveInt } },
+    retries: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { rateLimited: { type: 'integer', minimum: 0, maximum: 10 }, transient: { type: 'integer', minimum: 0, maximum: 5 } },
+    },
     checks: {
       type: 'object',
       additionalProperties: false,

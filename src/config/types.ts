@@ -119,6 +119,11 @@ export interface EnvironmentConfig {
   polling: PollingConfig;
   rateLimits: RateLimits;
   timeouts: { requestMs: number };
+  /**
+   * Retries the environment allows (default none): after a 429, honouring Retry-After; after a
+   * gateway error (502/503/504) or a reset, for idempotent requests only. Every attempt is recorded.
+   */
+  retries?: { rateLimited?: number; transient?: number };
   /** Response checks switched off by id (an unknown id is a configuration error). */
   checks?: { disabled?: string[] };
   /** Options for the embedded local Broker (kind `local`). */
