@@ -23,6 +23,8 @@ export function verdictLine(environment: string, verdict: string, counts: Record
 export default class ConformanceReporter implements Reporter {
   private readonly plans = new Map<string, PlannedTest[]>();
   private readonly errors: Record<string, string> = {};
+  /** Projects with at least one test that began (none for `--list`). */
+  private readonly begun = new Set<string>();
 
   onBegin(_config: FullConfig, suite: Suite): void {
     for (const projectSuite of suite.suites) {
@@ -33,6 +35,11 @@ export default class ConformanceReporter implements Reporter {
         projectSuite.allTests().map((t) => ({ testId: t.id, title: t.titlePath().slice(2).join(' › ') })),
       );
     }
+  }
+
+  onTestBegin(test: TestCase): void {
+    const project = test.parent.project()?.name;
+    if (project) this.begun.add(project);
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
@@ -66,7 +73,7 @@ export default class ConformanceReporter implements Reporter {
       const only = this.plans.size === 1 && runDirs.length === 1 ? [runDirs[0]!, ledgerTests.get(runDirs[0]!)!] as const : undefined;
       const target = hit ?? only;
       if (target) byProject.set(project, { runDir: target[0], environment: target[1].environment });
-      else if (plan.length) console.log(`conformance ${project}: INCOMPLETE, no ledger was written for this project (run ${id})`);
+      else if (plan.length && this.begun.has(project)) console.log(`conformance ${project}: INCOMPLETE, no ledger was written for this project (run ${id})`);
     }
     try {
       distributeAllureResults(staging, byProject);

@@ -77,7 +77,7 @@ function operationsTable(s: RunSummary): string {
 }
 
 function trendSection(points: TrendPoint[], current: string): string {
-  if (points.length === 0) return `<h2 id="trend">Trend</h2><p class="muted">no history yet</p>`;
+  if (points.length === 0) return `<section id="trend"><h2>Trend</h2><p class="muted">no history yet</p></section>`;
   const max = Math.max(1, ...points.map((p) => p.counts.PASS + p.counts.FAIL + p.counts.ERROR + p.counts.WARN));
   const w = 28;
   const bars = points
@@ -95,8 +95,8 @@ function trendSection(points: TrendPoint[], current: string): string {
         `<tr${p.runId === current ? ' class="current"' : ''}><td><code>${esc(p.runId)}</code>${p.runId === current ? ' (this run)' : ''}</td><td>${badge(p.verdict)}</td><td>${p.counts.PASS}</td><td>${p.counts.FAIL + p.counts.ERROR}</td><td>${p.counts.WARN}</td><td>${p.newFailures.map((k) => `<span class="new">new failure</span> <code>${esc(k)}</code>`).join('<br>')}</td><td>${p.newPasses.map((k) => `<span class="fixed">new pass</span> <code>${esc(k)}</code>`).join('<br>')}</td></tr>`,
     )
     .join('');
-  return `<h2 id="trend">Trend (last ${points.length} runs)</h2><svg id="trend-chart" viewBox="0 0 ${points.length * w + 8} 94" width="${points.length * w + 8}" height="94" role="img" aria-label="passes and failures per run">${bars}</svg>
-<table><tr><th>run</th><th>verdict</th><th>pass</th><th>fail</th><th>warn</th><th>new failures</th><th>new passes</th></tr>${rows}</table>`;
+  return `<section id="trend"><h2>Trend (last ${points.length} runs)</h2><svg id="trend-chart" viewBox="0 0 ${points.length * w + 8} 94" width="${points.length * w + 8}" height="94" role="img" aria-label="passes and failures per run">${bars}</svg>
+<table><tr><th>run</th><th>verdict</th><th>pass</th><th>fail</th><th>warn</th><th>new failures</th><th>new passes</th></tr>${rows}</table></section>`;
 }
 
 /**
