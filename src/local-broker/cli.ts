@@ -12,11 +12,17 @@ const USAGE = `Usage: broker:local [options]
   --scan-delay <ms>             simulated malware scan delay (default 0); 'webhook' = wait for the scan webhook
   --no-lifetime-check           accept expired tokens (as the Broker in Development)
   --mutation <name>             switch on a deliberate fault (repeatable; for harness self-tests)
+  --enable <what>               emulator endpoints: events, subscriptions, clock (repeatable or comma-separated;
+                                all three are on in dev mode, i.e. without --trusted-issuer)
   --quiet                       do not log a line per CloudEvent
   --help                        show this help
 
 Without --trusted-issuer an Altinn issuer double is started in-process and trusted, and
-POST /_emulator/tokens {"org","scopes",["systemUser"]} returns {"token"} signed by it.`;
+POST /_emulator/tokens {"org","scopes",["systemUser"]} returns {"token"} signed by it;
+GET /_emulator/clock, POST /_emulator/clock/advance {"duration":"P30D"}, GET /events/api/v1/events
+and POST /events/api/v1/subscriptions are enabled too.`;
+
+const ENDPOINT_GROUPS = ['events', 'subscriptions', 'clock'] as const;
 
 export class UsageError extends Error {}
 
@@ -76,6 +82,12 @@ export function parseArgs(argv: string[]): CliOptions {
       case '--mutation':
         mutations.push(value());
         break;
+      case '--enable':
+        for (const what of value().split(',').filter(Boolean)) {
+          if (!(ENDPOINT_GROUPS as readonly string[]).includes(what)) throw new UsageError(`--enable takes ${ENDPOINT_GROUPS.join(', ')}; got '${what}'`);
+          o.emulatorEndpoints = { ...o.emulatorEndpoints, [what]: true };
+        }
+        break;
       default:
         throw new UsageError(`unknown argument '${arg}' (see --help)`);
     }
@@ -100,7 +112,7 @@ async function main(): Promise<void> {
   const issuer = options.trustedIssuers!.length === 0 ? await startAltinnIssuer({ host: '127.0.0.1' }) : undefined;
   if (issuer) {
     brokerOptions.trustedIssuers = [issuer.openIdConfigurationUrl];
-    brokerOptions.emulatorEndpoints = { events: true, tokenSigner: (claims) => issuer.sign(claims) };
+    brokerOptions.emulatorEndpoints = { events: true, subscriptions: true, clock: true, tokenSigner: (claims) => issuer.sign(claims) };
   }
   let broker;
   try {
@@ -114,6 +126,7 @@ async function main(): Promise<void> {
   if (issuer) {
     process.stdout.write(`trusting dev issuer ${issuer.issuer}\n`);
     process.stdout.write(`dev tokens: POST ${broker.url}/_emulator/tokens {"org":"991825827","scopes":["altinn:broker.write"]}\n`);
+    process.stdout.write(`clock: POST ${broker.url}/_emulator/clock/advance {"duration":"P30D"}; events: GET ${broker.url}/events/api/v1/events?resource=urn:altinn:resource:<id>&after=0\n`);
   }
   const stop = async () => {
     await broker.close();

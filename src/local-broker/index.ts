@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TokenVerifier } from './auth.ts';
 import { Broker } from './broker.ts';
-import { systemClock, type Clock, type Scheduler } from './clock.ts';
+import { isControllable, OffsetClock, type Clock, type ControllableClock, type Scheduler } from './clock.ts';
 import type { BrokerCloudEvent } from './events.ts';
 import type { TokenSigner } from './handlers/emulator.ts';
 import { rescheduleAll } from './lifecycle.ts';
@@ -15,10 +15,13 @@ import { brokerRoutes, emulatorRoutes } from './routes.ts';
 import { loadSeed, type Seed } from './seed.ts';
 import { createPipeline } from './server.ts';
 import { Store } from './store.ts';
+import { EventDelivery, type DeliveryOptions } from './subscriptions.ts';
 
 export type { Seed } from './seed.ts';
 export type { BrokerCloudEvent } from './events.ts';
-export type { Clock } from './clock.ts';
+export type { Clock, ControllableClock } from './clock.ts';
+export { ManualClock, OffsetClock } from './clock.ts';
+export type { Subscription, DeliveryOptions } from './subscriptions.ts';
 export { MUTATIONS, type MutationName } from './mutations.ts';
 
 export interface LocalBrokerOptions {
@@ -36,7 +39,10 @@ export interface LocalBrokerOptions {
   validateLifetime?: boolean;
   /** Simulated malware scan delay in ms (default 0: published inside the upload request); null = wait for the webhook. */
   scanDelayMs?: number | null;
-  /** The Broker's notion of now; every timestamp and scheduled task runs off it. */
+  /**
+   * The Broker's notion of now; every timestamp and scheduled task runs off it. Default an `OffsetClock` (real time
+   * that `advanceClock` and `/_emulator/clock/advance` can move forward). The clock endpoint needs a controllable one.
+   */
   clock?: Clock;
   /** Deliberate faults (see mutations.ts). */
   mutations?: Iterable<MutationName | string>;
@@ -46,8 +52,14 @@ export interface LocalBrokerOptions {
   environmentName?: string;
   /** `<PlatformGatewayUrl>` used in the CloudEvent `source`; default the Broker's own URL. */
   platformGatewayUrl?: string;
-  /** Emulator endpoints under `/_emulator/`; all off unless enabled. `tokens` needs a signer. */
-  emulatorEndpoints?: { events?: boolean; tokenSigner?: TokenSigner };
+  /**
+   * Emulator and emulated-platform endpoints; all off unless enabled. `events`: `GET /_emulator/events` and the Events
+   * polling API `GET /events/api/v1/events`; `subscriptions`: `/events/api/v1/subscriptions` with webhook delivery;
+   * `clock`: `GET /_emulator/clock`, `POST /_emulator/clock/advance`; `tokenSigner`: `POST /_emulator/tokens`.
+   */
+  emulatorEndpoints?: { events?: boolean; subscriptions?: boolean; clock?: boolean; tokenSigner?: TokenSigner };
+  /** Webhook delivery to subscribers: retry waits and per-attempt timeout. */
+  eventDelivery?: DeliveryOptions;
   /** Log sink (never receives tokens); default console.error. */
   log?: (line: string) => void;
   /** Log a line per CloudEvent (as the Broker's console event bus). Default false. */
@@ -61,6 +73,13 @@ export interface LocalBrokerHandle {
   readonly dataDir: string;
   readonly clock: Clock;
   readonly scheduler: Scheduler;
+  /**
+   * Moves a controllable clock forward, running every scheduled task that comes due, in time order, before it
+   * resolves (what `POST /_emulator/clock/advance` does). Throws when the clock given in the options cannot move.
+   */
+  advanceClock(milliseconds: number): Promise<void>;
+  /** Webhook subscriptions and their delivery queues. */
+  readonly subscriptions: EventDelivery;
   /** Every CloudEvent emitted since start, in order. */
   events(): BrokerCloudEvent[];
   /** The broker's internals, for later emulator features (clock control, delivery) and white-box tests. */
@@ -69,7 +88,10 @@ export interface LocalBrokerHandle {
 }
 
 export async function startLocalBroker(options: LocalBrokerOptions = {}): Promise<LocalBrokerHandle> {
-  const clock = options.clock ?? systemClock;
+  const clock = options.clock ?? new OffsetClock();
+  if (options.emulatorEndpoints?.clock && !isControllable(clock)) {
+    throw new Error('emulatorEndpoints.clock needs a controllable clock (with advance(ms)); omit `clock` to get one');
+  }
   // Validate everything that can be wrong before anything is created on disk.
   const seed = loadSeed(options.seed);
   const mutations = parseMutations(options.mutations);
@@ -78,6 +100,7 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
     if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
   };
   const log = options.log ?? ((line: string) => console.error(`[local-broker] ${line}`));
+  const delivery = new EventDelivery(options.eventDelivery ?? {}, () => clock.now(), log);
   const broker = new Broker({
     clock,
     store: new Store(dataDir),
@@ -86,13 +109,21 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
     mutations,
     scanDelayMs: options.scanDelayMs === undefined ? 0 : options.scanDelayMs,
     environmentName: options.environmentName ?? 'Development',
-    onEvent: options.onEvent,
+    onEvent: (event) => {
+      delivery.publish(event);
+      options.onEvent?.(event);
+    },
     log,
     logEvents: options.logEvents ?? false,
   });
   const routes = [
     ...brokerRoutes(),
-    ...emulatorRoutes({ events: options.emulatorEndpoints?.events ?? false, sign: options.emulatorEndpoints?.tokenSigner }),
+    ...emulatorRoutes({
+      events: options.emulatorEndpoints?.events ?? false,
+      clock: options.emulatorEndpoints?.clock ? { clock: clock as ControllableClock, scheduler: broker.scheduler } : undefined,
+      subscriptions: options.emulatorEndpoints?.subscriptions ? delivery : undefined,
+      sign: options.emulatorEndpoints?.tokenSigner,
+    }),
   ];
   const server: Server = createServer({ requestTimeout: 0, headersTimeout: 60_000, maxHeaderSize: 16_384 }, createPipeline(broker, routes));
   const sockets = new Set<Socket>();
@@ -104,6 +135,7 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
   await new Promise<void>((resolve, reject) => {
     const onError = (error: Error) => {
       void broker.scheduler.close();
+      void delivery.close();
       removeTempDir();
       reject(error);
     };
@@ -116,6 +148,7 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
   const { port } = server.address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   broker.eventSource = `${(options.platformGatewayUrl ?? `${url}/`).replace(/\/?$/, '/')}broker/api/v1/filetransfer`;
+  delivery.eventsApiBase = `${url}/events/api/v1/`;
   rescheduleAll(broker);
 
   return {
@@ -126,8 +159,14 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
     scheduler: broker.scheduler,
     broker,
     events: () => broker.events(),
+    subscriptions: delivery,
+    advanceClock: async (milliseconds) => {
+      if (!isControllable(clock)) throw new Error('this broker runs on a clock that cannot be advanced');
+      await broker.scheduler.advance(clock, milliseconds);
+    },
     close: async () => {
       await broker.scheduler.close();
+      await delivery.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

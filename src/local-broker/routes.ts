@@ -11,6 +11,16 @@ import { uploadHandler } from './handlers/upload.ts';
 import { tusAcceptsExpiredToken, tusHandler } from './handlers/tus.ts';
 import { malwareWebhookHandler } from './handlers/webhook.ts';
 import type { Route } from './server.ts';
+import type { ControllableClock, Scheduler } from './clock.ts';
+import type { EventDelivery } from './subscriptions.ts';
+import { advanceClockHandler, getClockHandler } from './handlers/clock.ts';
+import {
+  createSubscriptionHandler,
+  deleteSubscriptionHandler,
+  getSubscriptionHandler,
+  listSubscriptionsHandler,
+  pollEventsHandler,
+} from './handlers/events-api.ts';
 
 const JSON_ONLY = ['application/json'];
 const FT = '/broker/api/v1/filetransfer';
@@ -44,9 +54,33 @@ export function brokerRoutes(): Route[] {
   ];
 }
 
-export function emulatorRoutes(o: { events: boolean; sign?: TokenSigner }): Route[] {
+export interface EmulatorRouteOptions {
+  /** `/_emulator/events` (the raw log) and the Events polling API. */
+  events: boolean;
+  /** `/_emulator/clock` and `/_emulator/clock/advance`, when the clock can be moved. */
+  clock?: { clock: ControllableClock; scheduler: Scheduler };
+  /** The Events subscription API. */
+  subscriptions?: EventDelivery;
+  sign?: TokenSigner;
+}
+
+export function emulatorRoutes(o: EmulatorRouteOptions): Route[] {
   const routes: Route[] = [];
-  if (o.events) routes.push({ method: 'GET', pattern: '/_emulator/events', auth: 'anonymous', handle: eventsHandler });
+  if (o.events) {
+    routes.push({ method: 'GET', pattern: '/_emulator/events', auth: 'anonymous', handle: eventsHandler });
+    routes.push({ method: 'GET', pattern: '/events/api/v1/events', auth: 'EventsConsumer', handle: pollEventsHandler });
+  }
+  if (o.clock) {
+    routes.push({ method: 'GET', pattern: '/_emulator/clock', auth: 'anonymous', handle: getClockHandler(o.clock.clock) });
+    routes.push({ method: 'POST', pattern: '/_emulator/clock/advance', auth: 'anonymous', handle: advanceClockHandler(o.clock.clock, o.clock.scheduler) });
+  }
+  if (o.subscriptions) {
+    const SUBS = '/events/api/v1/subscriptions';
+    routes.push({ method: 'POST', pattern: SUBS, auth: 'EventsConsumer', handle: createSubscriptionHandler(o.subscriptions) });
+    routes.push({ method: 'GET', pattern: SUBS, auth: 'EventsConsumer', handle: listSubscriptionsHandler(o.subscriptions) });
+    routes.push({ method: 'GET', pattern: `${SUBS}/{id}`, auth: 'EventsConsumer', handle: getSubscriptionHandler(o.subscriptions) });
+    routes.push({ method: 'DELETE', pattern: `${SUBS}/{id}`, auth: 'EventsConsumer', handle: deleteSubscriptionHandler(o.subscriptions) });
+  }
   if (o.sign) routes.push({ method: 'POST', pattern: '/_emulator/tokens', auth: 'anonymous', handle: devTokenHandler(o.sign) });
   return routes;
 }
