@@ -1,0 +1,61 @@
+/**
+ * Events (BEHAVIOUR §5): which CloudEvents each transition emits, to whom, with which payload
+ * shape. Gated on the `events` capability; a Broker whose events cannot be observed over HTTP yet
+ * makes these `fixme` with the reason, never a pass.
+ */
+import { test } from '../../fixtures/index.ts';
+import type { CloudEvent } from '../../fixtures/capabilities.ts';
+import { aPayload, md5 } from '../../fixtures/data/transfers.ts';
+import { compare, condition, EVENT_PREFIX, transition, type ExpectedEvent } from '../../src/oracle/index.ts';
+import { waitFor } from '../../fixtures/polling.ts';
+
+/** The multiset of `type/Role` pairs the oracle expects for the given transitions. */
+function expectedPairs(keys: string[], recipients: number): string[] {
+  const pairs: string[] = [];
+  const add = (e: ExpectedEvent) => {
+    for (let i = 0; i < (e.count === 'each' ? recipients : 1); i++) pairs.push(`${EVENT_PREFIX}${e.type}/${e.role}`);
+  };
+  for (const k of keys) transition(k).events.forEach(add);
+  return pairs.sort();
+}
+
+const EventsAsDocumented = (requirement: string, keys: string[], recipients: number) =>
+  condition<CloudEvent[]>('EventsEmittedAsDocumented', requirement, '§5.1', (events) =>
+    compare('events (type/Role)', { events: { expected: expectedPairs(keys, recipients), actual: events.map((e) => `${e.type}/${e.data?.Role}`).sort() } }),
+  );
+
+test.describe('events @events', () => {
+  test.beforeEach(async ({ needs, probes }) => {
+    needs('events');
+    const missing = await probes.eventsMissing();
+    test.fixme(!!missing, missing ?? '');
+  });
+
+  test('EVT-001 EVT-002 EVT-003 EVT-004 initialize, publish and confirms emit the documented events', async ({ flow, actors, environment, probes, verify }) => {
+    const { id } = await flow.published({ disableVirusScan: true, recipients: [flow.orgOf(0), flow.orgOf(1)] });
+    for (const r of actors.recipients.slice(0, 2)) {
+      await r.downloadFileTransfer(id);
+      await r.confirmDownload(id);
+    }
+    const keys = ['none->Initialized[initialize]', 'UploadStarted->Published[upload-no-scan]', 'Recipient:DownloadStarted->DownloadConfirmed[confirm-not-last]', 'Published->AllConfirmedDownloaded[confirm-last]'];
+    const want = expectedPairs(keys, 2).length;
+    const events = (await waitFor(() => probes.eventsFor(id), (e) => e.length >= want, environment.polling)).value;
+    verify(EventsAsDocumented('EVT-002', keys, 2), events, { cite: ['EVT-001', 'EVT-003'] });
+    verify(condition<CloudEvent[]>('CloudEventShape', 'EVT-004', '§5.2', (list) =>
+      compare('payload', {
+        specversion: { expected: '1.0', actual: [...new Set(list.map((e) => e.specversion))] , ok: list.every((e) => e.specversion === '1.0') },
+        resource: { expected: `urn:altinn:resource:${environment.resources[0]}`, actual: [...new Set(list.map((e) => e.resource))], ok: list.every((e) => e.resource === `urn:altinn:resource:${environment.resources[0]}`) },
+        subject: { expected: 'urn:altinn:organization:identifier-no:<9 digits>', actual: [...new Set(list.map((e) => e.subject))], ok: list.every((e) => /^urn:altinn:organization:identifier-no:\d{9}$/.test(e.subject ?? '')) },
+      })), events);
+  });
+
+  test('EVT-005 EVT-006 a non-TUS checksum mismatch emits no uploadfailed; a scanned upload emits uploadprocessing', async ({ flow, sender, environment, probes, verify }) => {
+    const bad = (await flow.initialize({ checksum: md5('x') })).id;
+    await sender.uploadFileTransfer(bad, aPayload().bytes);
+    verify(EventsAsDocumented('EVT-005', ['none->Initialized[initialize]', 'UploadStarted->Failed[checksum-mismatch]'], 1), await probes.eventsFor(bad));
+    const scanned = (await flow.published({ disableVirusScan: false })).id;
+    const keys = ['none->Initialized[initialize]', 'UploadStarted->UploadProcessing[upload-scan]', 'UploadProcessing->Published[scan-clean]'];
+    const events = (await waitFor(() => probes.eventsFor(scanned), (e) => e.length >= expectedPairs(keys, 1).length, environment.polling)).value;
+    verify(EventsAsDocumented('EVT-006', keys, 1), events);
+  });
+});
