@@ -143,13 +143,13 @@ test.describe('purge on a short TTL and grace period @lifecycle @slow @destructi
     await actors.sender.uploadFileTransfer(failed, aPayload().bytes);
     await so.configureResource(scratch, RESTORE);
 
-    for (const [id, from, history] of [
-      [initialized, 'Initialized', ['Initialized', 'Purged']],
-      [published, 'Published', null],
-      [failed, 'Failed', ['Initialized', 'UploadStarted', 'Failed', 'Purged']],
+    for (const [id, key, history] of [
+      [initialized, 'Initialized->Purged[expiry]', ['Initialized', 'Purged']],
+      [published, 'Published->Purged[expiry]', null],
+      [failed, 'Failed->Purged[expiry]', ['Initialized', 'UploadStarted', 'Failed', 'Purged']],
     ] as const) {
       const waited = await flow.waitForStatus(id, ['Purged']);
-      verify(transferIsIn('Purged', 'LC-CLOCK-001'), waited.value, { transition: `${from}->Purged[expiry]`, elapsedMs: performance.now() - t0 });
+      verify(transferIsIn('Purged', 'LC-CLOCK-001'), waited.value, { transition: key, elapsedMs: performance.now() - t0 });
       if (history) verify(statusHistoryIs([...history], 'LC-CLOCK-001'), await flow.details(id));
     }
     // The Purged situation of the illegal-move matrix, on the published transfer.

@@ -50,7 +50,7 @@ test('LC-HAPPY-001 a single-recipient transfer goes from Initialized to AllConfi
   expect(details.body?.recipients[0]?.currentRecipientFileTransferStatusCode).toBe('DownloadConfirmed');
 });
 
-test('LC-AUTH-001 a call without a token is refused with an empty 401 @negative', async ({ actors, environment }) => {
+test('AUTH-001 a call without a token is refused with an empty 401 @negative', async ({ actors, environment }) => {
   const res = await actors.anonymous.searchFileTransfers({ resourceId: environment.resources[0]! });
   expect(res.status).toBe(401);
   expect(res.bodyBytes).toBe(0);
