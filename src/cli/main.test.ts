@@ -62,3 +62,16 @@ test('the installed command runs and explains itself', async () => {
   const lint = await promisify(execFile)('node', [join(process.cwd(), 'src', 'cli', 'bin.js'), 'contract', 'lint', '--help']);
   expect(lint.stdout).toContain('--write-repaired <file>');
 });
+
+test('--help explains every command and its options', async () => {
+  const help = async (...args: string[]) => (await promisify(execFile)('node', [join(process.cwd(), 'src', 'cli', 'bin.js'), ...args, '--help'])).stdout;
+  const top = await help();
+  for (const command of ['contract', 'run', 'report']) expect(top).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+  const run = await help('run');
+  for (const option of ['--env <name|file>', '--grep <regex>', '--contract <path|url>', '--workers <n>']) expect(run).toContain(option);
+  expect(run.replace(/\s+/g, " ")).toContain("Exit 0 on PASS, 1 on FAIL or INCOMPLETE, 2 on bad input");
+  const report = await help('report');
+  for (const command of ['open', 'diff', 'build']) expect(report).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+  expect(await help('report', 'diff')).toContain('--html <file>');
+  expect(await help('report', 'open')).toContain('--open');
+});
