@@ -45,12 +45,27 @@ export async function conformanceRun(options: RunOptions, io: { out: (s: string)
   if (options.workers) args.push('--workers', options.workers);
 
   io.out(`broker-conformance run ${id} against ${environment.name} (npx ${args.join(' ')})`);
+  // Ctrl-C reaches Playwright too (same process group); it stops its workers and its reporter writes
+  // an INCOMPLETE report. This process waits for that instead of dying first.
+  // A SIGTERM sent to this process alone is passed on (once) so Playwright can stop cleanly.
+  let child: ReturnType<typeof spawn> | undefined;
+  const onSignal = () => io.err('broker-conformance: interrupted; waiting for Playwright to write what ran');
+  const onTerm = () => {
+    onSignal();
+    child?.kill('SIGTERM');
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onTerm);
   const code = await new Promise<number | null>((done) => {
-    const child = spawn('npx', args, { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.on('data', (d: Buffer) => io.out(d.toString().replace(/\n$/, '')));
-    child.stderr.on('data', (d: Buffer) => io.err(d.toString().replace(/\n$/, '')));
-    child.on('error', () => done(null));
-    child.on('close', (c) => done(c));
+    const c = spawn('npx', args, { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = c;
+    c.stdout.on('data', (d: Buffer) => io.out(d.toString().replace(/\n$/, '')));
+    c.stderr.on('data', (d: Buffer) => io.err(d.toString().replace(/\n$/, '')));
+    c.on('error', () => done(null));
+    c.on('close', (exit) => done(exit));
+  }).finally(() => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onTerm);
   });
 
   const runDir = runDirectory(environment.name, id);
