@@ -10,5 +10,6 @@ export * from './cells.ts';
 export * from './validation.ts';
 export * from './requirements.ts';
 export * from './waivers.ts';
+export * from './coverage.ts';
 export * from './condition.ts';
 export * from './conditions/index.ts';

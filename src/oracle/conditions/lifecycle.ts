@@ -87,3 +87,10 @@ export function expiresAfter(ttlMs: number, requirement = 'LC-EXPIRY-001'): Cond
     return compare('expirationTime − created (ms)', { ttl: { expected: ttlMs, actual, ok: actual !== null && Math.abs(actual - ttlMs) <= 1 } });
   });
 }
+
+/** Named fields of an overview/details body have the documented values. */
+export function fieldsAre(id: string, requirement: string, source: string, expected: Record<string, unknown>): Condition<FileTransferOverview | undefined> {
+  return condition(id, requirement, source, (o) =>
+    compare('fields', Object.fromEntries(Object.entries(expected).map(([k, v]) => [k, { expected: v, actual: (o as unknown as Record<string, unknown> | undefined)?.[k] }]))),
+  );
+}
