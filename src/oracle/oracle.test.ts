@@ -1,0 +1,111 @@
+/**
+ * Self-tests of the oracle: each condition passes one good input and catches one bad one, the
+ * matrix encodes the documented check order for sample cells, the tables are well-formed, and
+ * coverage counts only judged verdicts.
+ */
+import { expect, test } from '@playwright/test';
+import {
+  BROKER_ERRORS,
+  brokerErrorResult,
+  authRefusalResult,
+  expectationResult,
+  expectedOutcome,
+  ILLEGAL_CELLS,
+  INIT_RULES,
+  oracleCoverage,
+  PublishedFieldMatchesHistory,
+  NoSecondPublishedEntry,
+  RefusedCellAnswersExactly,
+  REQUIREMENTS,
+  SITUATIONS,
+  statusHistoryIs,
+  TRANSITIONS,
+  transferIsIn,
+  wireCode,
+  type ResponseLike,
+} from './index.ts';
+import type { FileTransferDetails } from '../client/models.ts';
+
+const problem = (status: number, code: string, detail: string, type = '', title = ''): ResponseLike => ({ status, headers: {}, problem: { status, code, detail, type, title }, text: '', bodyBytes: 10 });
+const situation = (id: string) => SITUATIONS.find((s) => s.id === id)!;
+
+test('a Broker error passes only with status, code, detail, type and title all right', () => {
+  const e = BROKER_ERRORS.FileTransferAlreadyUploaded;
+  expect(wireCode(e)).toBe('BRO-00004');
+  expect(brokerErrorResult(problem(409, 'BRO-00004', e.detail, 'https://tools.ietf.org/html/rfc9110#section-15.5.10', 'Conflict'), 'FileTransferAlreadyUploaded').verdict).toBe('PASS');
+  const wrong = brokerErrorResult(problem(409, 'BRO-00003', e.detail, 'https://tools.ietf.org/html/rfc9110#section-15.5.10', 'Conflict'), 'FileTransferAlreadyUploaded');
+  expect(wrong.verdict).toBe('FAIL');
+  expect(wrong.message).toContain('code');
+});
+
+test('an auth refusal needs the status, an empty body and, for 401, WWW-Authenticate: Bearer', () => {
+  expect(authRefusalResult({ status: 401, headers: { 'www-authenticate': 'Bearer error="invalid_token"' }, text: '', bodyBytes: 0 }, 401).verdict).toBe('PASS');
+  expect(authRefusalResult({ status: 401, headers: {}, text: '', bodyBytes: 0 }, 401).verdict).toBe('FAIL');
+  expect(authRefusalResult({ status: 403, headers: {}, text: '{}', bodyBytes: 2 }, 403).verdict).toBe('FAIL');
+});
+
+test('validation expectations match the key and one of the messages', () => {
+  const rule = INIT_RULES.find((r) => r.id === 'VAL-INIT-019')!;
+  const good: ResponseLike = { status: 400, headers: {}, problem: { title: 'One or more validation errors occurred.', errors: { PropertyList: ['PropertyList can contain at most 10 properties'] } }, text: '', bodyBytes: 1 };
+  expect(expectationResult(good, rule.expect).verdict).toBe('PASS');
+  const lowerCase = { ...good, problem: { ...good.problem, errors: { PropertyList: ['propertyList can contain at most 10 properties'] } } };
+  expect(expectationResult(lowerCase, rule.expect).verdict).toBe('FAIL');
+});
+
+test('the matrix follows the documented check order', () => {
+  expect(expectedOutcome(situation('Nonexistent'), 'confirm', 'outsider')).toMatchObject({ error: 'FileTransferNotFound' }); // 404 before access
+  expect(expectedOutcome(situation('Published'), 'upload', 'sender')).toMatchObject({ error: 'FileTransferAlreadyUploaded' });
+  expect(expectedOutcome(situation('Published'), 'upload', 'recipient')).toMatchObject({ layer: 'auth', status: 403 });
+  expect(expectedOutcome(situation('Published'), 'confirm', 'recipient')).toMatchObject({ error: 'ConfirmBeforeDownload' });
+  expect(expectedOutcome(situation('Published+Confirmed'), 'confirm', 'recipient')).toEqual({ allowed: true, status: 204 });
+  expect(expectedOutcome(situation('AllConfirmedDownloaded'), 'confirm', 'recipient')).toMatchObject({ error: 'ConfirmRequiresPublished' });
+  expect(expectedOutcome(situation('Failed:checksum'), 'confirm', 'recipient')).toMatchObject({ error: 'NoFileUploadedYet' });
+  expect(expectedOutcome(situation('Failed:malware'), 'confirm', 'recipient')).toMatchObject({ error: 'ConfirmRequiresPublished' });
+  expect(expectedOutcome(situation('Purged'), 'download', 'recipient')).toMatchObject({ error: 'NotReadyForDownload' });
+  expect(expectedOutcome(situation('Initialized'), 'download', 'sender')).toMatchObject({ error: 'NoAccess' });
+  const cell = ILLEGAL_CELLS.find((c) => c.key === 'Published|upload|sender')!;
+  expect(RefusedCellAnswersExactly.evaluate({ cell, response: problem(409, 'BRO-00004', BROKER_ERRORS.FileTransferAlreadyUploaded.detail, 'https://tools.ietf.org/html/rfc9110#section-15.5.10', 'Conflict') }).verdict).toBe('PASS');
+  expect(RefusedCellAnswersExactly.evaluate({ cell, response: { status: 200, headers: {}, text: '', bodyBytes: 0 } }).verdict).toBe('FAIL');
+});
+
+test('tables are well-formed: unique keys, catalogued requirements', () => {
+  const keys = (xs: readonly { key: string }[]) => new Set(xs.map((x) => x.key)).size === xs.length;
+  expect(keys(TRANSITIONS)).toBe(true);
+  expect(keys(ILLEGAL_CELLS)).toBe(true);
+  const ids = new Set(REQUIREMENTS.map((r) => r.id));
+  expect([...TRANSITIONS.map((t) => t.requirement), ...ILLEGAL_CELLS.map((c) => c.requirement)].filter((id) => !ids.has(id))).toEqual([]);
+});
+
+test('state conditions catch a wrong status, a wrong text, a second Published and a missing published field', () => {
+  const at = '2026-01-01T00:00:00+00:00';
+  const details = {
+    fileTransferStatus: 'Published', fileTransferStatusText: 'Ready for download', published: at,
+    fileTransferStatusHistory: [
+      { fileTransferStatus: 'Initialized', fileTransferStatusText: 'Ready for upload', fileTransferStatusChanged: at },
+      { fileTransferStatus: 'Published', fileTransferStatusText: 'Ready for download', fileTransferStatusChanged: at },
+    ],
+    recipientFileTransferStatusHistory: [],
+  } as unknown as FileTransferDetails;
+  expect(transferIsIn('Published').evaluate(details).verdict).toBe('PASS');
+  expect(transferIsIn('Published').evaluate({ ...details, fileTransferStatusText: 'Published' }).verdict).toBe('FAIL');
+  expect(statusHistoryIs(['Initialized', 'Published'], 'LC-PUBLISH-001').evaluate(details).verdict).toBe('PASS');
+  expect(statusHistoryIs(['Initialized', 'UploadStarted', 'Published'], 'LC-PUBLISH-001').evaluate(details).verdict).toBe('FAIL');
+  expect(PublishedFieldMatchesHistory.evaluate(details).verdict).toBe('PASS');
+  const { published: _omitted, ...withoutPublished } = details;
+  expect(PublishedFieldMatchesHistory.evaluate(withoutPublished as FileTransferDetails).verdict).toBe('FAIL');
+  expect(NoSecondPublishedEntry.evaluate(details).verdict).toBe('PASS');
+  const twice = { ...details, fileTransferStatusHistory: [...details.fileTransferStatusHistory, details.fileTransferStatusHistory[1]!] };
+  expect(NoSecondPublishedEntry.evaluate(twice).verdict).toBe('FAIL');
+});
+
+test('coverage counts judged verdicts only', () => {
+  const base = { type: 'verdict' as const, condition: 'c', message: '', exchangeIds: [], at: '' };
+  const c = oracleCoverage([
+    { ...base, requirement: 'LC-INIT-001', verdict: 'PASS', transition: 'none->Initialized[initialize]' },
+    { ...base, requirement: 'NEG-CELL-001', verdict: 'SKIP', cell: 'Published|upload|sender' },
+  ]);
+  expect(c.transitions.covered).toBe(1);
+  expect(c.transitions.total).toBe(TRANSITIONS.length);
+  expect(c.cells.covered).toBe(0);
+  expect(c.requirements.covered).toBe(1);
+});
