@@ -10,6 +10,7 @@ import { isControllable, OffsetClock, type Clock, type ControllableClock, type S
 import type { BrokerCloudEvent } from './events.ts';
 import type { TokenSigner } from './handlers/emulator.ts';
 import { rescheduleAll } from './lifecycle.ts';
+import { resumeTusCompletion } from './tus-completion.ts';
 import { parseMutations, type MutationName } from './mutations.ts';
 import { brokerRoutes, emulatorRoutes } from './routes.ts';
 import { loadSeed, type Seed } from './seed.ts';
@@ -150,6 +151,7 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
   broker.eventSource = `${(options.platformGatewayUrl ?? `${url}/`).replace(/\/?$/, '/')}broker/api/v1/filetransfer`;
   delivery.eventsApiBase = `${url}/events/api/v1/`;
   rescheduleAll(broker);
+  resumeTusCompletion(broker);
 
   return {
     url,

@@ -47,6 +47,7 @@ export class EventDelivery {
   private closed = false;
   private readonly work = new Set<Promise<unknown>>();
   private readonly sleepers = new Set<() => void>();
+  private readonly closing = new AbortController();
   private readonly retryDelaysMs: number[];
   private readonly timeoutMs: number;
   /** `<base>events/api/v1/` of this emulated platform; set when the server knows its URL. */
@@ -117,6 +118,7 @@ export class EventDelivery {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.closing.abort();
     for (const wake of this.sleepers) wake();
     await this.settled();
   }
@@ -166,7 +168,7 @@ export class EventDelivery {
           method: 'POST',
           headers: { 'content-type': 'application/cloudevents+json' },
           body: JSON.stringify(body),
-          signal: AbortSignal.timeout(this.timeoutMs),
+          signal: AbortSignal.any([AbortSignal.timeout(this.timeoutMs), this.closing.signal]),
         });
         await res.arrayBuffer().catch(() => undefined);
         if (res.ok) return true;

@@ -37,6 +37,13 @@ function finalize(b: Broker, id: string, concatenated: boolean): void {
   b.scheduler.at(`tus-md5:${id}`, b.now(), () => md5Check(b, id));
 }
 
+/** After a restart: completed TUS uploads whose MD5 check had not run get it queued again. */
+export function resumeTusCompletion(b: Broker): void {
+  for (const t of b.store.transfers.values()) {
+    if (t.awaitingMd5) b.scheduler.at(`tus-md5:${t.id}`, b.now(), () => md5Check(b, t.id));
+  }
+}
+
 async function md5Check(b: Broker, id: string): Promise<void> {
   const t = b.store.get(id);
   if (!t?.awaitingMd5) return;

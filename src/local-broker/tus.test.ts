@@ -1,7 +1,10 @@
 /** @module Self-tests of E9 TUS (§8): a 50 MiB tus-js-client upload interrupted and resumed, the checksum rules, and the protocol's headers, errors and quirks. */
 import { expect, test } from '@playwright/test';
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Upload } from 'tus-js-client';
 import { ManualClock } from './clock.ts';
 import { eventually, ORGS, startTestBroker, type TestBroker } from './testing.ts';
@@ -357,5 +360,35 @@ test('§8.7: an expired token continues an active upload (session or recent acti
     expect((await b.call('HEAD', path, { token: shortLived, headers: V })).status).toBe(401);
   } finally {
     await b.close();
+  }
+});
+
+test('a TUS upload survives a restart on the same dataDir: HEAD reports the committed offset and the upload completes', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tus-restart-'));
+  try {
+    const first = await startTestBroker({ dataDir }, tb.issuer);
+    const id = await first.initialize({ disableVirusScan: true });
+    const path = `${TUS}/${id}`;
+    const patch = (b: TestBroker, offset: number, body: string) =>
+      b.call('PATCH', path, { token: b.tokens.sender, headers: { ...V, 'content-type': 'application/offset+octet-stream', 'upload-offset': String(offset) }, body });
+    await first.call('POST', path, { token: first.tokens.sender, headers: { ...V, 'upload-length': '6' } });
+    expect((await patch(first, 0, 'abc')).status).toBe(204);
+    await first.close();
+
+    const second = await startTestBroker({ dataDir }, tb.issuer);
+    try {
+      const head = await second.call('HEAD', path, { token: second.tokens.sender, headers: V });
+      expect([head.status, head.headers['upload-offset'], head.headers['upload-length']]).toEqual([200, '3', '6']);
+      expect((await patch(second, 3, 'def')).status).toBe(204);
+      const o = await eventually(async () => {
+        const ov = await second.overview(id);
+        return ov.checksum ? ov : undefined;
+      });
+      expect(o).toMatchObject({ fileTransferStatus: 'Published', checksum: createHash('md5').update('abcdef').digest('hex') });
+    } finally {
+      await second.close();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
   }
 });
