@@ -84,8 +84,20 @@ test.describe('TUS @lifecycle', () => {
 });
 
 test.describe('clock @lifecycle @slow', () => {
-  test('LC-CLOCK-003 a transfer stuck 24 h in UploadStarted is marked Failed', async ({ needs }) => {
+  test('LC-CLOCK-003 a transfer stuck 24 h in UploadStarted is marked Failed', async ({ clockBroker, needs, verify }) => {
     needs('clock');
-    test.fixme(true, 'no HTTP road moves the Broker clock by 24 h yet (the embedded Broker clock is in-process only); expiry and grace purges are covered with a short TTL in specs/admin/resource-configuration.spec.ts');
+    needs('tus', 'UploadStarted is held through TUS create');
+    const own = await clockBroker();
+    test.skip(!own, 'moving the clock needs an embedded Broker of its own');
+    const { flow, actors, probes } = own!;
+    const missing = (await probes.clockMissing()) ?? (await probes.tusMissing());
+    test.fixme(!!missing, missing ?? '');
+    const { id } = await flow.initialize();
+    expect((await actors.sender.tus('POST', id, { headers: { 'upload-length': '16' } })).status, 'setup: TUS create').toBe(201);
+    // 24 h in UploadStarted, no TUS activity in the last hour, and the 30-minute job has run.
+    expect(await probes.advanceClock('PT25H30M'), 'setup: clock advance').toBeLessThan(300);
+    const waited = await flow.waitForStatus(id, ['Failed']);
+    verify(transferIsIn('Failed', 'LC-CLOCK-003', { exact: FAILED_TEXTS.stuckUpload }), waited.value, { transition: 'UploadStarted->Failed[stuck]' });
+    verify(statusHistoryIs(['Initialized', 'UploadStarted', 'Failed'], 'LC-CLOCK-003'), await flow.details(id));
   });
 });

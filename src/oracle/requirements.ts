@@ -53,7 +53,7 @@ const HAND_WRITTEN: Requirement[] = [
   r('LC-TUS-005', '§8.3', 'TUS OPTIONS answers 204 with the TUS version and extensions'),
   r('LC-CLOCK-001', '§3.4', 'at expirationTime a transfer is Purged (overview still readable)'),
   r('LC-CLOCK-002', '§3.5', 'after the grace period following the last confirm the transfer is Purged'),
-  r('LC-CLOCK-003', '§3.2', 'a transfer stuck 24 h in UploadStarted is marked Failed', { skip: 'needs the Broker clock moved by 24 h; no HTTP road moves it' }),
+  r('LC-CLOCK-003', '§3.2', 'a transfer stuck 24 h in UploadStarted is marked Failed'),
   r('LC-EXPIRY-001', '§2.2, §3.4', 'expirationTime is created + the resource TTL'),
   // illegal moves (§2.3, §2.9, §7.1)
   r('NEG-NOTFOUND-001', '§4.3', 'every operation on an unknown id answers 404 code 1, before any access check', { table: 'ILLEGAL_CELLS' }),
