@@ -136,6 +136,8 @@ const HAND_WRITTEN: Requirement[] = [
   r('EVT-004', '§5.2', 'events carry specversion 1.0, resource urn, resourceinstance and an organization subject'),
   r('EVT-005', '§5.1', 'a non-TUS checksum mismatch emits no uploadfailed event'),
   r('EVT-006', '§5.1', 'virus-scanned uploads emit uploadprocessing to the sender'),
+  r('EVT-007', '§5.1, §3.2', 'an expiry purge emits filepurged to the sender and fileneverconfirmeddownloaded to each unconfirmed recipient plus one to the sender'),
+  r('EVT-008', '§5.1, §3.2', 'malware found emits uploadfailed to the sender and fileneverconfirmeddownloaded to every recipient and the sender'),
 ];
 
 /** The catalogue: hand-written requirements plus one per validation rule and boundary. */

@@ -86,7 +86,9 @@ export const TRANSITIONS: readonly Transition[] = [
   {
     key: 'UploadProcessing->Failed[scan-malware]', requirement: 'LC-FAIL-002', source: '§3.2, §3.1', from: 'UploadProcessing', to: 'Failed',
     trigger: 'malware scan finds a threat (EICAR)', preconditions: ['virus scan on'],
-    history: ['Failed'], statusText: 'Malware scan failed: ', events: [{ type: 'uploadfailed', role: 'Sender', count: 'one' }], needs: ['malwareWebhook'],
+    history: ['Failed'], statusText: 'Malware scan failed: ',
+    events: [{ type: 'uploadfailed', role: 'Sender', count: 'one' }, { type: 'fileneverconfirmeddownloaded', role: 'Recipient', count: 'each' }, { type: 'fileneverconfirmeddownloaded', role: 'Sender', count: 'one' }],
+    needs: ['malwareWebhook'],
   },
   {
     key: 'UploadStarted->Failed[checksum-mismatch]', requirement: 'LC-FAIL-001', source: '§2.3, §3.2', from: 'UploadStarted', to: 'Failed',
