@@ -18,6 +18,8 @@ test('argument parsing', () => {
   expect(() => parseArgs(['--port'])).toThrow('--port needs a value');
   expect(() => parseArgs(['--port', '70000'])).toThrow(/--port must be an integer/);
   expect(() => parseArgs(['--frobnicate'])).toThrow(/unknown argument/);
+  expect(parseArgs(['--enable', 'clock,events', '--enable=subscriptions']).emulatorEndpoints).toEqual({ clock: true, events: true, subscriptions: true });
+  expect(() => parseArgs(['--enable', 'time-travel'])).toThrow(/--enable takes events, subscriptions, clock/);
 });
 
 test('bad arguments: one line on stderr, exit 2', () => {
@@ -73,6 +75,15 @@ test('without a trusted issuer it starts a dev issuer and serves dev tokens that
     });
     expect(init.status).toBe(200);
     expect((await call(url, 'GET', '/_emulator/events')).json()).toHaveLength(1);
+    // Dev mode also serves the clock and the Events API.
+    const { now } = (await call(url, 'GET', '/_emulator/clock')).json();
+    const moved = (await call(url, 'POST', '/_emulator/clock/advance', { json: { duration: 'P1D' } })).json().now;
+    expect(Date.parse(moved) - Date.parse(now)).toBeGreaterThanOrEqual(86_400_000);
+    // Tokens minted after the jump are issued at the Broker's time (the earlier ones have expired on its clock).
+    const fresh = (await call(url, 'POST', '/_emulator/tokens', { json: { org: '991825827', scopes: ['altinn:events.subscribe'] } })).json().token;
+    expect((await call(url, 'GET', '/events/api/v1/events?resource=x&after=0', { token: sys })).status).toBe(401);
+    const polled = await call(url, 'GET', '/events/api/v1/events?resource=urn:altinn:resource:altinn-broker-test-resource-1&after=0', { token: fresh });
+    expect(polled.json().map((e: { type: string }) => e.type)).toEqual(['no.altinn.broker.filetransferinitialized']);
   } finally {
     child.kill('SIGTERM');
   }

@@ -112,7 +112,7 @@ async function main(): Promise<void> {
   const issuer = options.trustedIssuers!.length === 0 ? await startAltinnIssuer({ host: '127.0.0.1' }) : undefined;
   if (issuer) {
     brokerOptions.trustedIssuers = [issuer.openIdConfigurationUrl];
-    brokerOptions.emulatorEndpoints = { events: true, subscriptions: true, clock: true, tokenSigner: (claims) => issuer.sign(claims) };
+    brokerOptions.emulatorEndpoints = { events: true, subscriptions: true, clock: true, tokenSigner: (claims, o) => issuer.sign(claims, o) };
   }
   let broker;
   try {

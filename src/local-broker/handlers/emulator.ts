@@ -8,7 +8,8 @@ export async function healthHandler(rc: RequestContext): Promise<void> {
   sendText(rc.res, 200, 'Environment properly configured');
 }
 
-export type TokenSigner = (claims: Record<string, unknown>) => Promise<string>;
+/** Signs claims; `issuedAt` (epoch seconds) is the Broker's clock, so tokens minted after a clock advance are current. */
+export type TokenSigner = (claims: Record<string, unknown>, options?: { issuedAt?: number }) => Promise<string>;
 
 /** `POST /_emulator/tokens` `{org, scopes, systemUser?}` → `{token}`: an Altinn-style enterprise or system-user token. */
 export function devTokenHandler(sign: TokenSigner) {
@@ -28,7 +29,7 @@ export function devTokenHandler(sign: TokenSigner) {
           ],
         }
       : { scope: scopes.join(' '), consumer, 'urn:altinn:orgNumber': org, 'urn:altinn:authenticatemethod': 'maskinporten', 'urn:altinn:authlevel': 3 };
-    sendJson(rc, 200, { token: await sign(claims) });
+    sendJson(rc, 200, { token: await sign(claims, { issuedAt: Math.floor(rc.b.now().getTime() / 1000) }) });
   };
 }
 
