@@ -2,6 +2,7 @@
 import { expect, test } from '@playwright/test';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -391,4 +392,35 @@ test('a TUS upload survives a restart on the same dataDir: HEAD reports the comm
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
+});
+
+test('PATCH limits: more data than the length in a chunked body (no Content-Length) is 400 and cut back; chunk 50 001 is refused', async () => {
+  const id = await tb.initialize({ disableVirusScan: true });
+  const path = `${TUS}/${id}`;
+  await tb.call('POST', path, { token: tb.tokens.sender, headers: { ...V, 'upload-length': '4' } });
+  const chunked = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+    const req = httpRequest(new URL(path, tb.url), {
+      method: 'PATCH',
+      headers: { ...V, authorization: `Bearer ${tb.tokens.sender}`, 'content-type': 'application/offset+octet-stream', 'upload-offset': '0' },
+    });
+    req.on('response', (res) => {
+      let text = '';
+      res.on('data', (d: Buffer) => (text += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('error', reject);
+    req.write('ab');
+    req.end('cdefgh'); // 8 bytes, sent chunked
+  });
+  expect(chunked.status).toBe(400);
+  expect(chunked.text).toBe("Request contains more data than the file's upload length. Request data: 8, upload length: 4.");
+  const head = await tb.call('HEAD', path, { token: tb.tokens.sender, headers: V });
+  expect(head.headers['upload-offset']).toBe('0');
+
+  const t = tb.broker.broker.store.get(id)!;
+  t.tusUploads![id]!.chunks = 50_000; // as if 50 000 PATCHes had been stored
+  const refused = await tb.call('PATCH', path, { token: tb.tokens.sender, headers: { ...V, 'content-type': 'application/offset+octet-stream', 'upload-offset': '0' }, body: 'ab' });
+  expect(refused.status).toBe(400);
+  expect(refused.text).toContain('at least 1 bytes');
+  expect((await tb.call('HEAD', path, { token: tb.tokens.sender, headers: V })).headers['upload-offset']).toBe('0');
 });
