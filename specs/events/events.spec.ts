@@ -71,10 +71,10 @@ test.describe('events @events', () => {
 });
 
 test.describe('events of clock-driven purges @events @slow', () => {
-  test('EVT-007 an expiry purge emits filepurged and fileneverconfirmeddownloaded for the unconfirmed recipient', async ({ clockBroker, needs, verify }) => {
+  test('EVT-007 an expiry purge emits filepurged and fileneverconfirmeddownloaded for the unconfirmed recipient', async ({ ownBroker, needs, verify }) => {
     needs('clock');
     needs('events');
-    const own = await clockBroker();
+    const own = await ownBroker();
     test.skip(!own, 'moving the clock needs an embedded Broker of its own');
     const { flow, actors, probes } = own!;
     const missing = (await probes.clockMissing()) ?? (await probes.eventsMissing());

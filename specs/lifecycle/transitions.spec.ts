@@ -171,3 +171,28 @@ test.describe('lifecycle @lifecycle', () => {
   });
 
 });
+
+test.describe('scan results through the malware webhook @lifecycle', () => {
+  test('LC-PUBLISH-003 LC-FAIL-002 a transfer waits in UploadProcessing until the scan result: clean publishes, malicious fails', async ({ ownBroker, needs, verify }) => {
+    needs('malwareWebhook');
+    const own = await ownBroker({ scan: 'webhook' });
+    test.skip(!own, 'needs an embedded Broker whose scan waits for the webhook');
+    const { flow, actors, probes } = own!;
+    const clean = (await flow.initialize({ disableVirusScan: false })).id;
+    const dirty = (await flow.initialize({ disableVirusScan: false })).id;
+    for (const id of [clean, dirty]) verify(UploadAnswers200, await actors.sender.uploadFileTransfer(id, aPayload().bytes), { transition: 'Initialized->UploadStarted[upload]' });
+    verify(transferIsIn('UploadProcessing', 'LC-PUBLISH-002'), await flow.overview(clean), { transition: 'UploadStarted->UploadProcessing[upload-scan]' });
+    verify(PublishedFieldMatchesHistory, await flow.details(clean));
+
+    let t0 = performance.now();
+    expect(await probes.scanResult(clean, 'No threats found'), 'webhook accepted the result').toBe(200);
+    let waited = await flow.waitForStatus(clean, ['Published', 'Failed']);
+    verify(transferIsIn('Published', 'LC-PUBLISH-003'), waited.value, { transition: 'UploadProcessing->Published[scan-clean]', elapsedMs: performance.now() - t0 });
+    verify(statusHistoryIs(expectedPublishHistory({ virusScan: true }), 'LC-PUBLISH-003'), await flow.details(clean));
+
+    t0 = performance.now();
+    expect(await probes.scanResult(dirty, 'Malicious'), 'webhook accepted the result').toBe(200);
+    waited = await flow.waitForStatus(dirty, ['Failed', 'Published']);
+    verify(transferIsIn('Failed', 'LC-FAIL-002', { prefix: `${FAILED_TEXTS.malwarePrefix}Malicious` }), waited.value, { transition: 'UploadProcessing->Failed[scan-malware]', elapsedMs: performance.now() - t0 });
+  });
+});

@@ -84,10 +84,10 @@ test.describe('TUS @lifecycle', () => {
 });
 
 test.describe('clock @lifecycle @slow', () => {
-  test('LC-CLOCK-003 a transfer stuck 24 h in UploadStarted is marked Failed', async ({ clockBroker, needs, verify }) => {
+  test('LC-CLOCK-003 a transfer stuck 24 h in UploadStarted is marked Failed', async ({ ownBroker, needs, verify }) => {
     needs('clock');
     needs('tus', 'UploadStarted is held through TUS create');
-    const own = await clockBroker();
+    const own = await ownBroker();
     test.skip(!own, 'moving the clock needs an embedded Broker of its own');
     const { flow, actors, probes } = own!;
     const missing = (await probes.clockMissing()) ?? (await probes.tusMissing());

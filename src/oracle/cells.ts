@@ -28,8 +28,8 @@ export const SITUATIONS: readonly Situation[] = [
   { id: 'Initialized', state: 'Initialized', fileStored: false, downloaded: false, confirmed: false, how: 'initialize only', needs: [] },
   { id: 'UploadStarted', state: 'UploadStarted', fileStored: false, downloaded: false, confirmed: false, how: 'initialize, TUS create without bytes', needs: ['tus'] },
   {
-    id: 'UploadProcessing', state: 'UploadProcessing', fileStored: true, downloaded: false, confirmed: false, how: 'upload with virus scan, before the scan result', needs: [],
-    unholdable: 'UploadProcessing lasts only until the scan result (tens of ms locally); no HTTP road holds a transfer there',
+    id: 'UploadProcessing', state: 'UploadProcessing', fileStored: true, downloaded: false, confirmed: false,
+    how: 'virus-scanned upload on a Broker whose scan waits for the malware webhook (§3.3, §9.7)', needs: ['malwareWebhook'],
   },
   { id: 'Published', state: 'Published', fileStored: true, downloaded: false, confirmed: false, how: 'upload, wait for Published', needs: [] },
   { id: 'Published+Downloaded', state: 'Published', fileStored: true, downloaded: true, confirmed: false, how: 'two recipients, the acting one downloaded', needs: [] },
@@ -37,7 +37,7 @@ export const SITUATIONS: readonly Situation[] = [
   { id: 'AllConfirmedDownloaded', state: 'AllConfirmedDownloaded', fileStored: true, downloaded: true, confirmed: true, how: 'one recipient downloaded and confirmed', needs: [] },
   { id: 'Failed:checksum', state: 'Failed', fileStored: false, downloaded: false, confirmed: false, how: 'upload with a wrong initialize checksum', needs: [] },
   { id: 'Failed:malware', state: 'Failed', fileStored: true, downloaded: false, confirmed: false, how: 'upload EICAR with virus scan', needs: ['malwareWebhook'] },
-  { id: 'Purged', state: 'Purged', fileStored: true, downloaded: false, confirmed: false, how: 'publish on a resource with a short TTL, wait for expiry', needs: ['configureResources'] },
+  { id: 'Purged', state: 'Purged', fileStored: true, downloaded: false, confirmed: false, how: 'publish, then move the clock past expiry (or a short resource TTL)', needs: ['clock'] },
 ];
 
 export type Operation = 'upload' | 'download' | 'confirm' | 'overview' | 'details';
