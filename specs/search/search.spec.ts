@@ -23,6 +23,9 @@ function found(id: string, requirement: string, mine: string[], expected: string
 }
 
 test.describe('search @lifecycle', () => {
+  // A gateway that allows ~10 searches a minute (tt02) paces these tests for over a minute.
+  test.beforeEach(({ environment }) => test.slow(!!environment.rateLimits.search, 'search is rate-limited in this environment'));
+
   test('SEARCH-002 SEARCH-003 SEARCH-004 SEARCH-005 SEARCH-006 SEARCH-007 SEARCH-012 filters, date rule and order over three own transfers', async ({ flow, sender, recipient, environment, verify }) => {
     const resourceId = environment.resources[0]!;
     const a = (await flow.initialize()).id; // stays Initialized
