@@ -6,7 +6,7 @@
  */
 import { expect, test } from '../../fixtures/index.ts';
 import type { BrokerClient, Checked } from '../../src/client/index.ts';
-import { ACTOR_SCOPES, ILLEGAL_CELLS, RefusalChangedNothing, RefusedCellAnswersExactly, SITUATIONS, type Cell, type MatrixActor, type Operation } from '../../src/oracle/index.ts';
+import { ACTOR_SCOPES, condition, ILLEGAL_CELLS, skip, RefusalChangedNothing, RefusedCellAnswersExactly, SITUATIONS, type Cell, type MatrixActor, type Operation } from '../../src/oracle/index.ts';
 
 function call(client: BrokerClient, operation: Operation, id: string): Promise<Checked<unknown>> {
   switch (operation) {
@@ -35,7 +35,9 @@ test.describe('illegal moves @negative', () => {
       }
       const flow = own?.flow ?? sharedFlow;
       const actors = own?.actors ?? shared;
-      const matrixActors: Record<MatrixActor, BrokerClient> = own ? { sender: actors.sender, recipient: actors.recipient, outsider: actors.outsider, anonymous: actors.anonymous } : sharedActors;
+      const matrixActors: Record<MatrixActor, BrokerClient> = own
+        ? { sender: actors.sender, recipient: actors.recipient, get outsider() { return actors.outsider; }, anonymous: actors.anonymous }
+        : sharedActors;
       if (situation.id.startsWith('Published+')) test.skip(actors.recipients.length < 2, 'needs two recipients');
       if (situation.id === 'UploadStarted') {
         const missing = await probes.tusMissing();
@@ -66,6 +68,7 @@ test.describe('illegal moves @negative', () => {
         const unusable = usable(cell);
         if (unusable) {
           test.info().annotations.push({ type: 'skipped-cell', description: `${cell.key}: ${unusable}` });
+          verify(condition('CellNotProbed', cell.requirement, '§2', () => skip(unusable)), undefined, { cell: cell.key });
           continue;
         }
         const res = await call(matrixActors[cell.actor], cell.operation, id);
