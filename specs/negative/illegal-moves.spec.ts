@@ -5,18 +5,9 @@
  * changed nothing. Each verdict carries its cell key (`Published|upload|sender`).
  */
 import { expect, test } from '../../fixtures/index.ts';
-import type { BrokerClient, Checked } from '../../src/client/index.ts';
-import { ACTOR_SCOPES, condition, ILLEGAL_CELLS, skip, RefusalChangedNothing, RefusedCellAnswersExactly, SITUATIONS, type Cell, type MatrixActor, type Operation } from '../../src/oracle/index.ts';
-
-function call(client: BrokerClient, operation: Operation, id: string): Promise<Checked<unknown>> {
-  switch (operation) {
-    case 'upload': return client.uploadFileTransfer(id, Buffer.from('illegal move probe'));
-    case 'download': return client.downloadFileTransfer(id);
-    case 'confirm': return client.confirmDownload(id);
-    case 'overview': return client.getFileTransferOverview(id);
-    case 'details': return client.getFileTransferDetails(id);
-  }
-}
+import { callOperation } from '../../fixtures/cells.ts';
+import type { BrokerClient } from '../../src/client/index.ts';
+import { ACTOR_SCOPES, condition, ILLEGAL_CELLS, skip, RefusalChangedNothing, RefusedCellAnswersExactly, SITUATIONS, type Cell, type MatrixActor } from '../../src/oracle/index.ts';
 
 test.describe('illegal moves @negative', () => {
   for (const situation of SITUATIONS) {
@@ -47,7 +38,9 @@ test.describe('illegal moves @negative', () => {
         const cfg = a === 'sender' ? environment.actors.sender : a === 'recipient' ? environment.actors.recipients[0] : a === 'outsider' ? environment.actors.outsider : undefined;
         return cfg && 'scopes' in cfg.token ? cfg.token.scopes : undefined;
       };
+      const tusMissing = cells.some((c) => c.operation === 'tusCreate') ? await probes.tusMissing() : undefined;
       const usable = (c: Cell): string | undefined => {
+        if (c.operation === 'tusCreate' && tusMissing) return tusMissing;
         if (c.actor === 'outsider' && !environment.actors.outsider) return 'environment has no outsider actor';
         const scopes = scopesOf(c.actor);
         if (scopes && JSON.stringify([...scopes].sort()) !== JSON.stringify([...ACTOR_SCOPES[c.actor]].sort())) return `actor ${c.actor} has scopes ${scopes.join(' ')}, the oracle assumes ${ACTOR_SCOPES[c.actor].join(' ')}`;
@@ -71,7 +64,7 @@ test.describe('illegal moves @negative', () => {
           verify(condition('CellNotProbed', cell.requirement, '§2', () => skip(unusable)), undefined, { cell: cell.key });
           continue;
         }
-        const res = await call(matrixActors[cell.actor], cell.operation, id);
+        const res = await callOperation(matrixActors[cell.actor], cell.operation, id);
         verify(RefusedCellAnswersExactly, { cell, response: res }, { cell: cell.key, cite: [cell.requirement] });
         probed++;
       }

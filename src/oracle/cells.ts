@@ -40,8 +40,8 @@ export const SITUATIONS: readonly Situation[] = [
   { id: 'Purged', state: 'Purged', fileStored: true, downloaded: false, confirmed: false, how: 'publish, then move the clock past expiry (or a short resource TTL)', needs: ['clock'] },
 ];
 
-export type Operation = 'upload' | 'download' | 'confirm' | 'overview' | 'details';
-export const OPERATIONS: readonly Operation[] = ['upload', 'download', 'confirm', 'overview', 'details'];
+export type Operation = 'upload' | 'download' | 'confirm' | 'overview' | 'details' | 'tusCreate';
+export const OPERATIONS: readonly Operation[] = ['upload', 'download', 'confirm', 'overview', 'details', 'tusCreate'];
 
 /**
  * The actors of the matrix with the scopes the oracle assumes (the environment's token config must
@@ -60,7 +60,8 @@ export type Outcome =
   | { allowed: true; status: number }
   /** The authentication/authorization layer: empty body (§1.2). */
   | { allowed: false; status: 401 | 403; layer: 'auth'; why: string }
-  | { allowed: false; status: number; layer: 'broker'; error: BrokerErrorName; why: string };
+  /** A Broker error: ProblemDetails, or (`render: 'text'`, TUS §8.8) a text/plain body holding the message. */
+  | { allowed: false; status: number; layer: 'broker'; error: BrokerErrorName; why: string; render?: 'text' };
 
 const refuse = (error: BrokerErrorName, why: string): Outcome => ({ allowed: false, status: BROKER_ERRORS[error].status, layer: 'broker', error, why });
 
@@ -70,9 +71,10 @@ const POLICY_SCOPES: Record<Operation, string[]> = {
   confirm: ['altinn:broker.read'],
   overview: ['altinn:broker.write', 'altinn:broker.read'], // SenderOrRecipient
   details: ['altinn:broker.write', 'altinn:broker.read'],
+  tusCreate: ['altinn:broker.write'], // Sender policy (§8.2)
 };
 
-const SUCCESS: Record<Operation, number> = { upload: 200, download: 200, confirm: 204, overview: 200, details: 200 };
+const SUCCESS: Record<Operation, number> = { upload: 200, download: 200, confirm: 204, overview: 200, details: 200, tusCreate: 201 };
 
 /** What `actor` must get for `operation` on a transfer in `situation` (check order as documented). */
 export function expectedOutcome(situation: Situation, operation: Operation, actor: MatrixActor): Outcome {
@@ -80,6 +82,7 @@ export function expectedOutcome(situation: Situation, operation: Operation, acto
   if (!POLICY_SCOPES[operation].some((s) => ACTOR_SCOPES[actor].includes(s))) {
     return { allowed: false, status: 403, layer: 'auth', why: `token lacks ${POLICY_SCOPES[operation].join(' or ')} → 403 empty (§1.2)` };
   }
+  if (operation === 'tusCreate') return tusCreateOutcome(situation, actor);
   if (situation.state === 'none') return refuse('FileTransferNotFound', 'unknown id → 404 code 1, before access (§4.3)');
   const isSender = actor === 'sender';
   const isRecipient = actor === 'recipient';
@@ -104,6 +107,17 @@ export function expectedOutcome(situation: Situation, operation: Operation, acto
   }
 }
 
+/** TUS create (§8.2, §8.4, §8.8): E2's first checks, rendered as text/plain with the Broker message. */
+function tusCreateOutcome(situation: Situation, actor: MatrixActor): Outcome {
+  const text = (error: BrokerErrorName, why: string): Outcome => ({ allowed: false, status: BROKER_ERRORS[error].status, layer: 'broker', error, why, render: 'text' });
+  if (situation.state === 'none') return text('FileTransferNotFound', 'unknown id → 404 text (§8.2, §8.8)');
+  if (actor !== 'sender') return text('NoAccess', 'not the sender → 401 text (§8.2)');
+  // Re-creating while UploadStarted is unverified (§8.4): treated as allowed, never probed.
+  return situation.state === 'Initialized' || situation.state === 'UploadStarted'
+    ? { allowed: true, status: SUCCESS.tusCreate }
+    : text('FileTransferAlreadyUploaded', 'status ≥ UploadProcessing → 409 text (§8.2)');
+}
+
 export interface Cell {
   /** Coverage key `situation|operation|actor`, e.g. `Published|upload|sender`. */
   key: string;
@@ -117,6 +131,7 @@ export interface Cell {
 /** Requirement id per kind of refusal (see requirements.ts). */
 function requirementFor(situation: Situation, operation: Operation, o: Extract<Outcome, { allowed: false }>): string {
   if (o.layer === 'auth') return o.status === 401 ? 'AUTH-001' : 'AUTH-005';
+  if (operation === 'tusCreate') return 'NEG-TUS-001';
   switch (o.error) {
     case 'FileTransferNotFound': return 'NEG-NOTFOUND-001';
     case 'NoAccess': return operation === 'overview' || operation === 'details' ? 'AUTH-006' : operation === 'upload' ? 'AUTH-007' : 'AUTH-008';

@@ -63,6 +63,7 @@ const HAND_WRITTEN: Requirement[] = [
   r('NEG-CONFIRM-001', '§2.9', 'confirm with no file stored answers 400 code 3', { table: 'ILLEGAL_CELLS' }),
   r('NEG-CONFIRM-002', '§2.9', 'confirm when not Published answers 400 code 10 (also the last recipient confirming twice)', { table: 'ILLEGAL_CELLS' }),
   r('NEG-CONFIRM-003', '§2.9', 'confirm before downloading answers 400 code 19', { table: 'ILLEGAL_CELLS' }),
+  r('NEG-TUS-001', '§8.2, §8.8', 'TUS create refusals (unknown id, not the sender, status ≥ UploadProcessing) are text/plain with the Broker message and status', { table: 'ILLEGAL_CELLS' }),
   r('NEG-CELL-001', '§2', 'every refused (state, operation, actor) cell answers its exact status and code', { table: 'ILLEGAL_CELLS' }),
   r('NEG-NOCHANGE-001', '§2.3, §2.9', 'a refused operation changes neither the status history nor the recipient history'),
   r('NEG-ID-001', '§2', 'a non-GUID file transfer id is a 400 validation problem keyed fileTransferId'),

@@ -18,6 +18,16 @@ export function brokerErrorResult(res: ResponseLike, name: BrokerErrorName): Con
   });
 }
 
+/** A Broker error as TUS renders it (§8.8): the status and a text/plain body that is the message. */
+export function brokerTextErrorResult(res: ResponseLike, name: BrokerErrorName): ConditionResult {
+  const e = BROKER_ERRORS[name];
+  return compare(`${name} as TUS text`, {
+    status: { expected: e.status, actual: res.status },
+    contentType: { expected: 'text/plain…', actual: res.headers['content-type'] ?? null, ok: /^text\/plain/i.test(res.headers['content-type'] ?? '') },
+    body: { expected: e.detail, actual: res.text },
+  });
+}
+
 /** A condition named for what it proves, checking for one Broker error. */
 export function rejectedWith(id: string, requirement: string, source: string, name: BrokerErrorName): Condition<ResponseLike> {
   return condition(id, requirement, source, (res) => brokerErrorResult(res, name));
