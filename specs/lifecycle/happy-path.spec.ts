@@ -1,57 +1,43 @@
 /**
  * LC-HAPPY-001 — the one recipe every other lifecycle test varies: initialize → upload → Published
  * → download (bytes identical) → confirm → AllConfirmedDownloaded, every response checked against
- * the contracts by BrokerClient.
+ * the contracts by BrokerClient and every step judged by an oracle condition.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { expect, test } from '../../fixtures/index.ts';
+import { test } from '../../fixtures/index.ts';
+import { aPayload } from '../../fixtures/data/transfers.ts';
+import {
+  DownloadedBytesAreIdentical,
+  expectedPublishHistory,
+  RefusedWithoutToken,
+  recipientsAre,
+  statusHistoryIs,
+  statusIs,
+  transferIsIn,
+} from '../../src/oracle/index.ts';
 
-test('LC-HAPPY-001 a single-recipient transfer goes from Initialized to AllConfirmedDownloaded @lifecycle', async ({ sender, recipient, environment }) => {
-  const payload = Buffer.from(`conformance payload ${randomUUID()}\n`);
-  const checksum = createHash('md5').update(payload).digest('hex');
-
-  const init = await sender.initializeFileTransfer({
-    fileName: 'conformance.txt',
-    resourceId: environment.resources[0]!,
-    sendersFileTransferReference: `bc-${randomUUID()}`,
-    sender: environment.actors.sender.org,
-    recipients: [environment.actors.recipients[0]!.org],
-    propertyList: {},
-    checksum,
-    disableVirusScan: environment.capabilities.disableVirusScan,
-  });
-  expect(init.status, init.text).toBe(200);
+test('LC-HAPPY-001 a single-recipient transfer goes from Initialized to AllConfirmedDownloaded @lifecycle', async ({ flow, sender, recipient, verify }) => {
+  const payload = aPayload();
+  const body = flow.body({ checksum: payload.md5 });
+  const init = await sender.initializeFileTransfer(body);
+  verify(statusIs('InitializeAnswers200WithId', 'LC-HAPPY-001', '§2.2', 200), init, { transition: 'none->Initialized[initialize]' });
   const id = init.body!.fileTransferId;
+  flow.created(id, sender.actor);
+  verify(transferIsIn('Initialized', 'LC-HAPPY-001'), await flow.overview(id));
 
-  const initialized = await sender.getFileTransferOverview(id);
-  expect(initialized.body?.fileTransferStatus).toBe('Initialized');
-
-  const upload = await sender.uploadFileTransfer(id, payload);
-  expect(upload.status, upload.text).toBe(200);
-
-  await expect
-    .poll(async () => (await sender.getFileTransferOverview(id)).body?.fileTransferStatus, { timeout: environment.polling.budgetMs })
-    .toBe('Published');
+  const t0 = performance.now();
+  verify(statusIs('UploadAnswers200', 'LC-HAPPY-001', '§2.3', 200), await sender.uploadFileTransfer(id, payload.bytes), { transition: 'Initialized->UploadStarted[upload]' });
+  const waited = await flow.waitForStatus(id, ['Published', 'Failed']);
+  verify(transferIsIn('Published', 'LC-HAPPY-001'), waited.value, { elapsedMs: performance.now() - t0 });
 
   const download = await recipient.downloadFileTransfer(id);
-  expect(download.status).toBe(200);
-  expect(download.md5).toBe(checksum);
+  verify(DownloadedBytesAreIdentical, { expectedMd5: payload.md5, actualMd5: download.md5, expectedBytes: payload.bytes.length, actualBytes: download.bodyBytes, exchangeId: download.exchangeId }, { cite: ['LC-HAPPY-001'] });
+  verify(statusIs('ConfirmAnswers204', 'LC-HAPPY-001', '§2.9', 204), await recipient.confirmDownload(id), { transition: 'Published->AllConfirmedDownloaded[confirm-last]' });
 
-  const confirm = await recipient.confirmDownload(id);
-  expect(confirm.status).toBe(204);
-
-  const details = await sender.getFileTransferDetails(id);
-  expect(details.body?.fileTransferStatus).toBe('AllConfirmedDownloaded');
-  expect(details.body?.fileTransferStatusHistory.map((h) => h.fileTransferStatus)).toEqual(
-    environment.capabilities.disableVirusScan
-      ? ['Initialized', 'UploadStarted', 'Published', 'AllConfirmedDownloaded']
-      : ['Initialized', 'UploadStarted', 'UploadProcessing', 'Published', 'AllConfirmedDownloaded'],
-  );
-  expect(details.body?.recipients[0]?.currentRecipientFileTransferStatusCode).toBe('DownloadConfirmed');
+  const details = await flow.details(id);
+  verify(statusHistoryIs([...expectedPublishHistory({ virusScan: !body.disableVirusScan }), 'AllConfirmedDownloaded'], 'LC-HAPPY-001'), details);
+  verify(recipientsAre({ [flow.orgOf(0)]: 'DownloadConfirmed' }, 'LC-HAPPY-001'), details);
 });
 
-test('AUTH-001 a call without a token is refused with an empty 401 @negative', async ({ actors, environment }) => {
-  const res = await actors.anonymous.searchFileTransfers({ resourceId: environment.resources[0]! });
-  expect(res.status).toBe(401);
-  expect(res.bodyBytes).toBe(0);
+test('AUTH-001 a call without a token is refused with an empty 401 @negative', async ({ actors, environment, verify }) => {
+  verify(RefusedWithoutToken, await actors.anonymous.searchFileTransfers({ resourceId: environment.resources[0]! }));
 });
