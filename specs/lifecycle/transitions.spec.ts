@@ -109,6 +109,23 @@ test.describe('lifecycle @lifecycle', () => {
     verify(DownloadedBytesAreIdentical, { expectedMd5: payload.md5, actualMd5: download.md5, expectedBytes: payload.bytes.length, actualBytes: download.bodyBytes, exchangeId: download.exchangeId });
   });
 
+  test('LC-MULTIPART-002 a multipart upload with a wrong checksum answers 400 code 9 and leaves its transfer Failed', async ({ flow, sender, environment, verify }) => {
+    const body = flow.body({ checksum: md5('not these bytes') });
+    const since = new Date(Date.now() - 2000).toISOString();
+    const res = await sender.initializeAndUploadFileTransfer(multipartBody(body, aPayload().bytes));
+    verify(rejectedWith('MultipartChecksumMismatchIsCode9', 'LC-MULTIPART-002', '§2.4', 'ChecksumMismatch'), res, { transition: 'UploadStarted->Failed[checksum-mismatch]' });
+    // The error carries no id: find the transfer the initialize step created by its unique reference.
+    const found = await sender.searchFileTransfers({ resourceId: environment.resources[0]!, status: 'Failed', from: since });
+    let mine: string | undefined;
+    for (const id of found.body ?? []) {
+      if ((await flow.overview(id))?.sendersFileTransferReference === body.sendersFileTransferReference) mine = id;
+      if (mine) break;
+    }
+    if (mine) flow.created(mine, sender.actor);
+    const overview = mine ? await flow.overview(mine) : undefined;
+    verify(transferIsIn('Failed', 'LC-MULTIPART-002', { exact: FAILED_TEXTS.checksumMismatch }), overview);
+  });
+
   test('LC-MULTI-001 two recipients: the first confirm keeps Published, a repeat is a no-op, the second reaches AllConfirmedDownloaded', async ({ flow, actors, verify }) => {
     const [r0, r1] = actors.recipients;
     test.skip(!r1, 'environment configures only one recipient');

@@ -31,6 +31,7 @@ const HAND_WRITTEN: Requirement[] = [
   r('LC-PUBLISH-004', '§2.5', 'published is null before publishing and equals the Published history time after'),
   r('LC-PUBLISH-005', '§3.2', 'there is never a second Published history entry'),
   r('LC-MULTIPART-001', '§2.4', 'multipart initialize-and-upload creates and publishes a transfer in one call'),
+  r('LC-MULTIPART-002', '§2.4, §2.3', 'a multipart upload whose MD5 differs from its checksum answers 400 code 9; the transfer it created remains, Failed'),
   r('LC-MD5-001', '§3.6, §7.2', 'the downloaded bytes are identical to the uploaded bytes (MD5) and checksum holds their MD5'),
   r('LC-CHECKSUM-001', '§3.6', 'an upload matching the initialize checksum publishes; the checksum is echoed'),
   r('LC-CHECKSUM-002', '§3.6', 'without an initialize checksum the computed MD5 is stored'),
