@@ -116,3 +116,27 @@ test('the rate limiter holds the 11th search in a minute until the window frees'
   await limiter.acquire('overview'); // no limit configured
   expect(sleeps).toHaveLength(1);
 });
+
+test('bodies go on the wire byte for byte: an empty string under a JSON content type stays empty', async ({ playwright }) => {
+  const http = await playwright.request.newContext();
+  const seenBodies: string[] = [];
+  const echo = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      seenBodies.push(Buffer.concat(chunks).toString('utf8'));
+      res.writeHead(204);
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
+  const transport = new PlaywrightTransport(http);
+  const url = `http://127.0.0.1:${(echo.address() as AddressInfo).port}/x`;
+  for (const body of ['', '"quoted"', '{"a":1}']) {
+    await transport.send({ method: 'POST', url, headers: { 'content-type': 'application/json' }, body, timeoutMs: 5_000 }, { keepBytes: 1024 });
+  }
+  expect(seenBodies).toEqual(['', '"quoted"', '{"a":1}']);
+  echo.closeAllConnections();
+  await new Promise((r) => echo.close(r));
+  await http.dispose();
+});

@@ -77,7 +77,8 @@ export class PlaywrightTransport implements Transport {
       res = await this.http.fetch(req.url, {
         method: req.method,
         headers: req.headers,
-        data: req.body as Buffer | string | undefined,
+        // Always bytes: Playwright JSON-encodes a string body under a JSON content type ('' would become '""').
+        data: typeof req.body === 'string' ? Buffer.from(req.body, 'utf8') : (req.body as Buffer | undefined),
         timeout: req.timeoutMs,
         failOnStatusCode: false,
         maxRedirects: 0,

@@ -11,13 +11,7 @@ export interface Waiver {
   reason: string;
 }
 
-export const WAIVERS: readonly Waiver[] = [
-  {
-    requirement: 'VAL-INIT-025',
-    environment: 'local',
-    reason: 'the local Broker answers an empty initialize body with a JSON-conversion error keyed `$` instead of `""`: `A non-empty request body is required.` (§1.4b)',
-  },
-];
+export const WAIVERS: readonly Waiver[] = [];
 
 export function waiverFor(requirement: string, environment: string): Waiver | undefined {
   return WAIVERS.find((w) => w.requirement === requirement && (w.environment === environment || w.environment === '*'));
