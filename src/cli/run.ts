@@ -45,19 +45,35 @@ export async function conformanceRun(options: RunOptions, io: { out: (s: string)
   if (options.workers) args.push('--workers', options.workers);
 
   io.out(`broker-conformance run ${id} against ${environment.name} (npx ${args.join(' ')})`);
-  // Ctrl-C reaches Playwright too (same process group); it stops its workers and its reporter writes
-  // an INCOMPLETE report. This process waits for that instead of dying first.
-  // A SIGTERM sent to this process alone is passed on (once) so Playwright can stop cleanly.
+  // Playwright runs in a process group of its own, so exactly one signal reaches it, from here: Ctrl-C
+  // at a terminal, `kill -INT <pid>`, or SIGTERM (CI cancelling a job, `timeout`) all become one SIGINT
+  // to that group: Playwright stops its workers and its reporter writes an INCOMPLETE report, while
+  // this process waits for it. (Playwright itself stops cleanly only on SIGINT; npx does not pass
+  // SIGTERM on.) A second signal kills the group; the reports are then built here from the ledger.
   let child: ReturnType<typeof spawn> | undefined;
-  const onSignal = () => io.err('broker-conformance: interrupted; waiting for Playwright to write what ran');
-  const onTerm = () => {
-    onSignal();
-    child?.kill('SIGTERM');
+  let signals = 0;
+  const signalGroup = (signal: NodeJS.Signals) => {
+    if (child?.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      child.kill(signal);
+    }
+  };
+  const onSignal = () => {
+    signals++;
+    if (signals === 1) {
+      io.err('broker-conformance: interrupted; waiting for Playwright to write what ran (signal again to stop at once)');
+      signalGroup('SIGINT');
+    } else {
+      io.err('broker-conformance: stopping Playwright now; the report is built from the ledger');
+      signalGroup('SIGKILL');
+    }
   };
   process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onTerm);
+  process.on('SIGTERM', onSignal);
   const code = await new Promise<number | null>((done) => {
-    const c = spawn('npx', args, { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const c = spawn('npx', args, { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     child = c;
     c.stdout.on('data', (d: Buffer) => io.out(d.toString().replace(/\n$/, '')));
     c.stderr.on('data', (d: Buffer) => io.err(d.toString().replace(/\n$/, '')));
@@ -65,7 +81,7 @@ export async function conformanceRun(options: RunOptions, io: { out: (s: string)
     c.on('close', (exit) => done(exit));
   }).finally(() => {
     process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onTerm);
+    process.off('SIGTERM', onSignal);
   });
 
   const runDir = runDirectory(environment.name, id);
