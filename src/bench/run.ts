@@ -1,6 +1,7 @@
 /**
  * @module `npm run bench`: runs the benchmarks, prints a table and writes `reports/bench.json`.
- * Targets are reported beside the figures; a missed target is shown, not hidden.
+ * Targets are reported beside the figures; a missed target is shown, not hidden. Arguments pick
+ * benchmarks (`response-check`, `suite`, `local-broker`, `harness-memory`); none runs them all.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ interface Row {
 }
 
 async function main(): Promise<void> {
+  const started = performance.now();
   const rows: Row[] = [];
   const results: Record<string, number | boolean | string> = { at: new Date().toISOString() };
 
@@ -26,19 +28,50 @@ async function main(): Promise<void> {
   rows.push({ name: 'JSON parse of that body (once per response)', value: rc.responseParseMicros, unit: 'µs' });
 
   const only = process.argv.slice(2);
-  if (only.length === 0 || only.includes('local-broker')) {
+  const wanted = (name: string) => only.length === 0 || only.includes(name);
+  const sizeBytes = Number(process.env.BENCH_SIZE_BYTES ?? 1024 ** 3);
+  const mib = Math.round(sizeBytes / 1024 ** 2);
+
+  if (wanted('suite')) {
+    const { benchSuite } = await import('./suite.bench.ts');
+    const s = await benchSuite();
+    Object.assign(results, { ...s, ledgerDir: undefined });
+    rows.push(
+      { name: `conformance suite against the local Broker (${s.suiteTests} tests, exit ${s.suiteExitCode})`, value: s.suiteSeconds, unit: 's' },
+      { name: '  of which in the workers (ledger run-start → run-end)', value: s.suiteWorkerSeconds, unit: 's' },
+      { name: `  of which in exchanges (${s.suiteExchanges}, as the client measured them)`, value: s.suiteExchangeSeconds, unit: 's' },
+      { name: `raw undici replay of those exchanges (${s.reproducedExchanges}/${s.replayedExchanges} same status)`, value: s.replaySeconds, unit: 's' },
+      { name: '  of which starting fresh local Brokers (as the workers do)', value: s.replayStartSeconds, unit: 's' },
+      { name: '  of which the exchanges', value: s.replayExchangeSeconds, unit: 's' },
+      { name: 'overhead: suite wall time / replay wall time', value: s.overheadRatio, unit: '×', target: '≤ 1.5', met: s.overheadRatio <= 1.5 },
+      { name: 'overhead: suite worker time / replay wall time', value: s.workerOverheadRatio, unit: '×' },
+    );
+  }
+
+  if (wanted('local-broker')) {
     const { benchLocalBroker } = await import('./local-broker.bench.ts');
-    const sizeBytes = Number(process.env.BENCH_SIZE_BYTES ?? 1024 ** 3);
     const lb = await benchLocalBroker({ sizeBytes });
     Object.assign(results, lb);
     rows.push(
-      { name: `upload ${Math.round(sizeBytes / 1024 ** 2)} MiB (loopback)`, value: lb.uploadMBps, unit: 'MB/s' },
-      { name: `download ${Math.round(sizeBytes / 1024 ** 2)} MiB (loopback)`, value: lb.downloadMBps, unit: 'MB/s' },
+      { name: `upload ${mib} MiB (loopback)`, value: lb.uploadMBps, unit: 'MB/s' },
+      { name: `download ${mib} MiB (loopback)`, value: lb.downloadMBps, unit: 'MB/s' },
       { name: 'local Broker peak RSS during the transfer', value: lb.serverPeakRssMB, unit: 'MB', target: '< 200', met: lb.serverPeakRssMB < 200 },
       { name: 'overview requests/s', value: lb.overviewRps, unit: 'req/s' },
       { name: 'initialize requests/s', value: lb.initializeRps, unit: 'req/s' },
     );
   }
+
+  if (wanted('harness-memory')) {
+    const { benchHarnessMemory } = await import('./harness-memory.bench.ts');
+    const hm = await benchHarnessMemory({ sizeBytes });
+    Object.assign(results, hm);
+    rows.push(
+      { name: `harness peak RSS: ${mib} MiB up and down through BrokerClient`, value: hm.harnessPeakRssMB, unit: 'MB', target: '< 200', met: hm.harnessPeakRssMB < 200 },
+      { name: '  upload through BrokerClient (checks, ledger)', value: hm.harnessUploadMBps, unit: 'MB/s' },
+      { name: '  download through BrokerClient (checks, ledger)', value: hm.harnessDownloadMBps, unit: 'MB/s' },
+    );
+  }
+  results.benchSeconds = Math.round((performance.now() - started) / 100) / 10;
 
   const width = Math.max(...rows.map((r) => r.name.length));
   console.log(`${'benchmark'.padEnd(width)}  ${'value'.padStart(10)}  unit    target`);

@@ -1,0 +1,240 @@
+/**
+ * @module Benchmark of the harness's overhead on the conformance suite: the suite's wall time against
+ * the local Broker (a nested `npx playwright test --project=local`, reports to a temporary folder),
+ * then the same HTTP exchanges, read back from that run's ledger, replayed raw with undici (no checks,
+ * no ledger, no Playwright) against fresh local Brokers started the same way; the ratio of the two.
+ *
+ * Replay method: one lane per ledger file (one per worker, run concurrently as the workers were);
+ * each lane starts its Broker (`startTarget`, as the worker fixture does) and a further fresh one for
+ * every other Broker the lane talked to (a test's `ownBroker`, webhook scan when it received scan
+ * results), lazily at first use as the test did; exchanges are sent in recorded order with the
+ * recorded method, path, query and non-secret headers; bearer tokens come from token providers of the
+ * same actors (a forged token becomes the actor's real one); ids returned by a POST (initialize, TUS
+ * create, …) are mapped from the recorded to the new ones; bodies are the recorded text when the
+ * excerpt is the whole body, else synthesized bytes of the recorded size (binary payloads, multipart
+ * forms, streamed bodies sized by content-length). Responses are read in full and discarded; an
+ * exchange whose status differs from the recorded one still counts, and is reported as not reproduced.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Agent, request } from 'undici';
+import { createTokenProvider, type TokenProvider } from '../auth/index.ts';
+import { loadEnvironment, type ActorConfig, type EnvironmentConfig } from '../config/index.ts';
+import type { ExchangeEntry, LedgerEntry, RunStartEntry } from '../ledger/entries.ts';
+import { readLedger } from '../ledger/writer.ts';
+import { startTarget, type BrokerTarget } from '../../fixtures/target.ts';
+
+const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+export interface SuiteRun {
+  suiteSeconds: number;
+  /** From the first run-start to the last run-end in the ledger: the workers' time, without Playwright's start and the reports. */
+  suiteWorkerSeconds: number;
+  suiteExitCode: number | null;
+  suiteTests: number;
+  suiteExchanges: number;
+  /** The exchanges' own durations as the client measured them (sent to response read, checks excluded). */
+  suiteExchangeSeconds: number;
+  ledgerDir: string;
+}
+
+export interface ReplayResult {
+  replaySeconds: number;
+  /** Of which: starting the fresh Brokers and their platform doubles (the suite's workers pay the same). */
+  replayStartSeconds: number;
+  /** Of which: the exchanges themselves, request sent to response read (summed over lanes). */
+  replayExchangeSeconds: number;
+  replayedExchanges: number;
+  reproducedExchanges: number;
+  synthesizedBodies: number;
+}
+
+/** Runs the whole conformance suite against the local Broker, as `npm run conformance` does (without the CLI). */
+export async function runSuite(reportsDir: string): Promise<SuiteRun> {
+  const id = `bench-suite-${Date.now()}`;
+  const env: NodeJS.ProcessEnv = { ...process.env, BROKER_REPORTS_DIR: reportsDir, BROKER_RUN_ID: id, PLAYWRIGHT_HTML_OPEN: 'never' };
+  for (const k of ['BROKER_LOCAL_MUTATIONS', 'BROKER_FAULTS', 'BROKER_ENV_FILE', 'BROKER_PUBLISHED_CONTRACT']) delete env[k];
+  const t0 = performance.now();
+  const child = spawn('npx', ['playwright', 'test', '--project=local'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let tail = '';
+  const keep = (d: Buffer) => (tail = (tail + d.toString()).slice(-4000));
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const code = await new Promise<number | null>((r) => child.on('close', r));
+  const suiteSeconds = (performance.now() - t0) / 1000;
+  const ledgerDir = join(reportsDir, 'local', id, 'ledger');
+  const entries = ledgerFilesIn(ledgerDir).flatMap((f) => readLedger(f).entries);
+  if (entries.length === 0) throw new Error(`the suite wrote no ledger (exit ${code}): ${tail}`);
+  const times = (type: string) => entries.filter((e) => e.type === type).map((e) => Date.parse((e as { at: string }).at));
+  return {
+    suiteSeconds: round(suiteSeconds, 2),
+    suiteWorkerSeconds: round((Math.max(...times('run-end')) - Math.min(...times('run-start'))) / 1000, 2),
+    suiteExitCode: code,
+    suiteTests: entries.filter((e) => e.type === 'test-end').length,
+    suiteExchanges: entries.filter((e) => e.type === 'exchange').length,
+    suiteExchangeSeconds: round(entries.reduce((n, e) => n + (e.type === 'exchange' ? e.durationMs : 0), 0) / 1000, 2),
+    ledgerDir,
+  };
+}
+
+function ledgerFilesIn(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((f) => f.endsWith('.ndjson')).sort().map((f) => join(dir, f));
+  } catch {
+    return [];
+  }
+}
+
+const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+const DESCRIBED = /^\[(\d+ bytes.*|streamed)\]$/s;
+const DROPPED_HEADERS = new Set(['authorization', 'content-length', 'host', 'connection', 'keep-alive', 'transfer-encoding']);
+
+interface Broker {
+  target: BrokerTarget;
+  providers: Map<string, TokenProvider>;
+}
+
+function providersFor(environment: EnvironmentConfig, target: BrokerTarget): Map<string, TokenProvider> {
+  const providers = new Map<string, TokenProvider>();
+  const make = (name: string, actor: ActorConfig | undefined) => {
+    if (actor) providers.set(name, createTokenProvider(actor, environment, { localChain: target.localChain, now: target.now }));
+  };
+  make('sender', environment.actors.sender);
+  environment.actors.recipients.forEach((r, i) => make(`recipient[${i}]`, r));
+  make('serviceOwner', environment.actors.serviceOwner);
+  make('outsider', environment.actors.outsider);
+  return providers;
+}
+
+/** Replays one worker's exchanges in order; returns its counts. */
+async function replayLane(entries: LedgerEntry[], environment: EnvironmentConfig, started: Broker[]): Promise<Omit<ReplayResult, 'replaySeconds'>> {
+  const exchanges = entries.filter((e): e is ExchangeEntry => e.type === 'exchange');
+  const home = (entries.find((e) => e.type === 'run-start') as RunStartEntry | undefined)?.brokerBaseUrl;
+  const webhookScan = new Set(exchanges.filter((e) => e.operationId === 'receiveMalwareScanResults').map((e) => new URL(e.request.url).origin));
+  const brokers = new Map<string, Promise<Broker>>();
+  let startMs = 0;
+  const brokerFor = (origin: string) => {
+    let b = brokers.get(origin);
+    if (!b) {
+      const ts = performance.now();
+      b = startTarget(environment, webhookScan.has(origin) && origin !== home ? { scanDelayMs: null } : {}).then((target) => {
+        const broker = { target, providers: providersFor(environment, target) };
+        started.push(broker);
+        startMs += performance.now() - ts;
+        return broker;
+      });
+      brokers.set(origin, b);
+    }
+    return b;
+  };
+  if (home) await brokerFor(new URL(home).origin);
+  const ids = new Map<string, string>();
+  const mapIds = (s: string) => s.replace(UUID, (u) => ids.get(u.toLowerCase()) ?? u);
+  const dispatcher = new Agent({ connections: 8 });
+  let reproduced = 0;
+  let synthesized = 0;
+  let exchangeMs = 0;
+  try {
+    for (const e of exchanges) {
+      const recorded = new URL(e.request.url);
+      const broker = await brokerFor(recorded.origin);
+      const url = `${broker.target.baseUrl}${mapIds(recorded.pathname + recorded.search)}`;
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(e.request.headers)) if (!DROPPED_HEADERS.has(k) && !v.includes('[REDACTED]')) headers[k] = mapIds(v);
+      if (e.request.headers.authorization) {
+        const provider = broker.providers.get(e.actor) ?? broker.providers.get(e.actor.split('-')[0]!) ?? broker.providers.get('sender')!;
+        headers.authorization = `Bearer ${await provider.token()}`;
+      }
+      let body: string | Buffer | undefined;
+      const excerpt = e.request.bodyExcerpt;
+      if (excerpt !== undefined && !DESCRIBED.test(excerpt) && Buffer.byteLength(excerpt) === e.request.bodyBytes) body = mapIds(excerpt);
+      else {
+        const size = e.request.bodyBytes >= 0 ? e.request.bodyBytes : Number(e.request.headers['content-length'] ?? 0);
+        if (size > 0 || excerpt !== undefined) {
+          body = Buffer.alloc(size, 0x61);
+          synthesized++;
+        }
+      }
+      let status = -1;
+      let text = '';
+      let location: string | undefined;
+      const tq = performance.now();
+      try {
+        const res = await request(url, { dispatcher, method: e.request.method as 'GET', headers, body });
+        status = res.statusCode;
+        location = [res.headers.location].flat()[0];
+        const bytes = Buffer.from(await res.body.arrayBuffer());
+        if (e.request.method === 'POST') text = bytes.subarray(0, 65536).toString('utf8');
+      } catch {
+        // A raw replay of a fault the harness provoked (none against the local Broker) counts as not reproduced.
+      }
+      exchangeMs += performance.now() - tq;
+      if (status === e.response?.status) reproduced++;
+      if (e.request.method === 'POST' && e.response) {
+        // Ids the recorded response handed out, in order, against the ones the new Broker handed out.
+        const before = `${e.response.bodyExcerpt ?? ''} ${e.response.headers.location ?? ''}`.match(UUID) ?? [];
+        const after = `${text} ${location ?? ''}`.match(UUID) ?? [];
+        if (before.length === after.length) before.forEach((u, i) => u.toLowerCase() !== after[i]!.toLowerCase() && ids.set(u.toLowerCase(), after[i]!));
+      }
+    }
+  } finally {
+    await dispatcher.close();
+  }
+  return { replayedExchanges: exchanges.length, reproducedExchanges: reproduced, synthesizedBodies: synthesized, replayExchangeSeconds: exchangeMs / 1000, replayStartSeconds: startMs / 1000 };
+}
+
+/** Replays a run's ledger raw against fresh local Brokers; the wall time covers starting and closing them. */
+export async function replayLedger(ledgerDir: string): Promise<ReplayResult> {
+  for (const k of ['BROKER_LOCAL_MUTATIONS', 'BROKER_FAULTS']) delete process.env[k];
+  const environment = loadEnvironment('local');
+  const lanes = ledgerFilesIn(ledgerDir).map((f) => readLedger(f).entries);
+  const started: Broker[] = [];
+  const t0 = performance.now();
+  let counts: Omit<ReplayResult, 'replaySeconds'>[];
+  try {
+    counts = await Promise.all(lanes.map((entries) => replayLane(entries, environment, started)));
+  } finally {
+    await Promise.all(started.map((b) => b.target.close()));
+  }
+  const replaySeconds = (performance.now() - t0) / 1000;
+  const sum = (k: keyof Omit<ReplayResult, 'replaySeconds'>) => counts.reduce((n, c) => n + c[k], 0);
+  return {
+    replaySeconds: round(replaySeconds, 2),
+    replayStartSeconds: round(sum('replayStartSeconds'), 2),
+    replayExchangeSeconds: round(sum('replayExchangeSeconds'), 2),
+    replayedExchanges: sum('replayedExchanges'),
+    reproducedExchanges: sum('reproducedExchanges'),
+    synthesizedBodies: sum('synthesizedBodies'),
+  };
+}
+
+export interface SuiteBench extends SuiteRun, ReplayResult {
+  overheadRatio: number;
+  workerOverheadRatio: number;
+}
+
+export async function benchSuite(): Promise<SuiteBench> {
+  const reportsDir = mkdtempSync(join(tmpdir(), 'bench-suite-'));
+  try {
+    const suite = await runSuite(reportsDir);
+    const replay = await replayLedger(suite.ledgerDir);
+    return {
+      ...suite,
+      ...replay,
+      overheadRatio: round(suite.suiteSeconds / replay.replaySeconds, 2),
+      workerOverheadRatio: round(suite.suiteWorkerSeconds / replay.replaySeconds, 2),
+    };
+  } finally {
+    rmSync(reportsDir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  if (process.argv[2]) console.log(JSON.stringify(await replayLedger(process.argv[2])));
+  else console.log(JSON.stringify({ ...(await benchSuite()), ledgerDir: undefined }));
+}
