@@ -41,6 +41,15 @@ export class Broker {
   readonly rangedDownloadSeen = new Map<string, number>();
   /** Transfers with an upload request in flight. */
   readonly uploadsInFlight = new Set<string>();
+  /** Streamed uploads still to fail in storage (emulator fault control, `/_emulator/faults/storage`). */
+  storageFaultsPending = 0;
+
+  /** True (and counts down) when the next storage write should fail like an outage. */
+  takeStorageFault(): boolean {
+    if (this.storageFaultsPending <= 0) return false;
+    this.storageFaultsPending--;
+    return true;
+  }
   /** TUS uploads with a PATCH (or concatenation) in flight, by upload id (tusdotnet's file lock). */
   readonly tusLocks = new Set<string>();
   /** TUS upload sessions (§8.7): `<transfer>|<sid/client_id/sub>|<org>` → expiry (clock ms). */

@@ -58,7 +58,7 @@ export interface LocalBrokerOptions {
    * polling API `GET /events/api/v1/events`; `subscriptions`: `/events/api/v1/subscriptions` with webhook delivery;
    * `clock`: `GET /_emulator/clock`, `POST /_emulator/clock/advance`; `tokenSigner`: `POST /_emulator/tokens`.
    */
-  emulatorEndpoints?: { events?: boolean; subscriptions?: boolean; clock?: boolean; tokenSigner?: TokenSigner };
+  emulatorEndpoints?: { events?: boolean; subscriptions?: boolean; clock?: boolean; faults?: boolean; tokenSigner?: TokenSigner };
   /** Webhook delivery to subscribers: retry waits and per-attempt timeout. */
   eventDelivery?: DeliveryOptions;
   /** Log sink (never receives tokens); default console.error. */
@@ -124,6 +124,7 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
       clock: options.emulatorEndpoints?.clock ? { clock: clock as ControllableClock, scheduler: broker.scheduler } : undefined,
       subscriptions: options.emulatorEndpoints?.subscriptions ? delivery : undefined,
       sign: options.emulatorEndpoints?.tokenSigner,
+      faults: options.emulatorEndpoints?.faults ?? false,
     }),
   ];
   const server: Server = createServer({ requestTimeout: 0, headersTimeout: 60_000, maxHeaderSize: 16_384 }, createPipeline(broker, routes));

@@ -14,6 +14,7 @@ import type { Route } from './server.ts';
 import type { ControllableClock, Scheduler } from './clock.ts';
 import type { EventDelivery } from './subscriptions.ts';
 import { advanceClockHandler, getClockHandler } from './handlers/clock.ts';
+import { storageFaultHandler } from './handlers/faults.ts';
 import {
   createSubscriptionHandler,
   deleteSubscriptionHandler,
@@ -62,6 +63,8 @@ export interface EmulatorRouteOptions {
   /** The Events subscription API. */
   subscriptions?: EventDelivery;
   sign?: TokenSigner;
+  /** `/_emulator/faults/storage`: make the next uploads fail in storage. */
+  faults?: boolean;
 }
 
 export function emulatorRoutes(o: EmulatorRouteOptions): Route[] {
@@ -82,5 +85,6 @@ export function emulatorRoutes(o: EmulatorRouteOptions): Route[] {
     routes.push({ method: 'DELETE', pattern: `${SUBS}/{id}`, auth: 'EventsConsumer', handle: deleteSubscriptionHandler(o.subscriptions) });
   }
   if (o.sign) routes.push({ method: 'POST', pattern: '/_emulator/tokens', auth: 'anonymous', handle: devTokenHandler(o.sign) });
+  if (o.faults) routes.push({ method: 'POST', pattern: '/_emulator/faults/storage', auth: 'anonymous', handle: storageFaultHandler });
   return routes;
 }

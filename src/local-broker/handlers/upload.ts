@@ -9,6 +9,7 @@ import { sendJson, type RequestContext } from '../server.ts';
 import { addStatus } from '../lifecycle.ts';
 import type { Caller } from '../auth.ts';
 import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
 
 /** Virus-scanned transfers are capped at 50 GB (§2.3). */
 export const VIRUS_SCAN_MAX_BYTES = 50_000_000_000;
@@ -30,6 +31,13 @@ export function checkUploadAllowed(b: Broker, caller: Caller, t: FileTransfer, k
   }
 }
 
+/** The storage-fault control's stand-in for an Azure write failure. */
+class SimulatedStorageOutage extends Error {
+  constructor() {
+    super('simulated storage outage (emulator fault control)');
+  }
+}
+
 export async function uploadHandler(rc: RequestContext): Promise<void> {
   const { b } = rc;
   const id = routeGuid(rc.params);
@@ -45,13 +53,15 @@ export async function uploadHandler(rc: RequestContext): Promise<void> {
     let stored;
     try {
       stored = await streamToFile(rc.req, staging);
+      if (b.takeStorageFault()) throw new SimulatedStorageOutage();
     } catch (error) {
-      if (rc.req.destroyed || !rc.req.complete) {
+      if (!(error instanceof SimulatedStorageOutage) && (rc.req.destroyed || !rc.req.complete)) {
         // Client went away: nothing more is written, the transfer stays UploadStarted (§2.3).
         rc.res.destroy();
         return;
       }
       b.settings.log(`storing payload of ${id} failed: ${(error as Error).message}`);
+      rmSync(staging, { force: true });
       addStatus(b, t, 'Failed', FAILED_TEXTS.uploadError);
       b.store.save(t);
       b.emit('uploadfailed', t, t.sender, 'Sender');
