@@ -26,6 +26,7 @@ const InitializeAnswersId = statusIs('InitializeAnswers200WithId', 'LC-INIT-001'
 const UploadAnswers200 = statusIs('UploadAnswers200', 'LC-UPLOAD-001', '§2.3', 200);
 const ConfirmAnswers204 = statusIs('ConfirmAnswers204', 'LC-CONFIRM-001', '§2.9', 204);
 const ChecksumMismatchIsRejected = rejectedWith('ChecksumMismatchIsRejectedWithCode9', 'LC-FAIL-001', '§2.3', 'ChecksumMismatch');
+const StorageFailureAnswersCode8 = rejectedWith('StorageFailureAnswers500Code8', 'LC-FAIL-003', '§2.3', 'UploadFailed');
 
 test.describe('lifecycle @lifecycle', () => {
   test('LC-PUBLISH-001 streamed upload without virus scan, checksum given: Initialized → UploadStarted → Published → AllConfirmedDownloaded', async ({ flow, sender, recipient, verify, needs }) => {
@@ -158,6 +159,16 @@ test.describe('lifecycle @lifecycle', () => {
     verify(transferIsIn('Failed', 'LC-FAIL-001', { exact: FAILED_TEXTS.checksumMismatch }), details, { transition: 'UploadStarted->Failed[checksum-mismatch]' });
     verify(statusHistoryIs(['Initialized', 'UploadStarted', 'Failed'], 'LC-FAIL-001'), details, { transition: 'Initialized->UploadStarted[upload]' });
     verify(PublishedFieldMatchesHistory, details);
+  });
+
+  test('LC-FAIL-003 a storage exception during upload answers 500 code 8 and leaves the transfer Failed', async ({ flow, sender, probes, needs, verify }) => {
+    needs('faultInjection', 'a storage outage can only be caused where the Broker takes injected faults');
+    const { id } = await flow.initialize({});
+    expect(await probes.failNextStorageWrite(), 'the storage-fault control answers').toBe(200);
+    verify(StorageFailureAnswersCode8, await sender.uploadFileTransfer(id, aPayload().bytes), { transition: 'UploadStarted->Failed[upload-exception]' });
+    const details = await flow.details(id);
+    verify(transferIsIn('Failed', 'LC-FAIL-003', { exact: FAILED_TEXTS.uploadException }), details, { transition: 'UploadStarted->Failed[upload-exception]' });
+    verify(statusHistoryIs(['Initialized', 'UploadStarted', 'Failed'], 'LC-FAIL-003'), details);
   });
 
   test('LC-FAIL-002 EICAR with virus scan ends Failed with a malware text', async ({ flow, sender, verify }) => {

@@ -38,7 +38,7 @@ const HAND_WRITTEN: Requirement[] = [
   r('LC-EMPTY-001', '§2.3', 'a zero-byte upload publishes with size 0 and the MD5 of nothing'),
   r('LC-FAIL-001', '§2.3, §3.2', 'a checksum mismatch answers 400 code 9 and leaves the transfer Failed with text `Checksum mismatch`'),
   r('LC-FAIL-002', '§3.2', 'EICAR with virus scan ends Failed with a `Malware scan failed:` text'),
-  r('LC-FAIL-003', '§2.3', 'a storage exception answers 500 code 8 and leaves the transfer Failed', { skip: 'needs a storage fault; no HTTP road can cause one' }),
+  r('LC-FAIL-003', '§2.3', 'a storage exception answers 500 code 8 and leaves the transfer Failed'),
   r('LC-STATE-001', '§3.1', 'each state shows its default status text in overview and history'),
   r('LC-STATE-002', '§2.5', 'recipients are listed as 0192:<orgno> with the highest status they reached and its text'),
   r('LC-MULTI-001', '§2.9', 'with two recipients the first confirm keeps Published; the second reaches AllConfirmedDownloaded'),

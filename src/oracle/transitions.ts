@@ -99,7 +99,6 @@ export const TRANSITIONS: readonly Transition[] = [
     key: 'UploadStarted->Failed[upload-exception]', requirement: 'LC-FAIL-003', source: '§2.3, §3.2', from: 'UploadStarted', to: 'Failed',
     trigger: 'storage exception during upload (500 code 8)', preconditions: ['storage fails'],
     history: ['Failed'], statusText: 'Error occurred while uploading fileTransfer', events: [{ type: 'uploadfailed', role: 'Sender', count: 'one' }], needs: ['faultInjection'],
-    unreachable: 'needs a storage fault; no HTTP road injects one (local fault injection is emulator-internal)',
   },
   {
     key: 'Initialized->UploadStarted[tus-create]', requirement: 'LC-TUS-001', source: '§8.4, §3.2', from: 'Initialized', to: 'UploadStarted',
