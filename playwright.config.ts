@@ -10,6 +10,15 @@ import { allureStagingDir } from './src/report/allure.ts';
 // One id for the whole run; workers inherit it through the environment.
 runId();
 
+/**
+ * `local` is the default: a bare `npx playwright test` runs it alone. The remote environments (which
+ * need their variables) and `self-test` run when named with --project. Workers load every project,
+ * since the main process has already chosen which tests they get.
+ */
+const isWorker = /workerProcessEntry/.test(process.argv[1] ?? '');
+const named = process.argv.flatMap((a, i, all) => (a.startsWith('--project=') ? [a.slice('--project='.length)] : a === '--project' && all[i + 1] ? [all[i + 1]!] : []));
+const wanted = (name: string) => isWorker || named.length > 0 || name === 'local' || name === 'custom';
+
 const environmentProjects: Project[] = builtinEnvironmentNames().map((name) => ({
   name,
   testDir: './specs',
@@ -48,5 +57,5 @@ export default defineConfig({
       testDir: '.',
       testMatch: ['src/**/*.test.ts', 'specs/self-test/**/*.spec.ts'],
     },
-  ],
+  ].filter((p) => wanted(p.name ?? '')),
 });
