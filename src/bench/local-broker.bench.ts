@@ -2,16 +2,12 @@
  * @module Benchmark of the local Broker as a separate process: streamed upload and download of a generated payload over
  * loopback (with the server's peak RSS from /proc), and request rates for overview and initialize.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
-
-const CLI = fileURLToPath(new URL('../local-broker/cli.ts', import.meta.url));
+import { startBrokerCli } from './local-broker-cli.ts';
 const FT = '/broker/api/v1/filetransfer';
 
 export interface LocalBrokerBench {
@@ -20,21 +16,6 @@ export interface LocalBrokerBench {
   serverPeakRssMB: number;
   overviewRps: number;
   initializeRps: number;
-}
-
-async function startCli(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--port', '0', '--data-dir', dataDir, '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`local Broker exited early (${code})`)));
-  });
-  child.stdout!.resume();
-  return { child, url };
 }
 
 function peakRssMB(pid: number): number {
@@ -82,8 +63,8 @@ async function rate(total: number, concurrency: number, fn: () => Promise<unknow
 }
 
 export async function benchLocalBroker(opts: { sizeBytes: number }): Promise<LocalBrokerBench> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'local-broker-bench-'));
-  const { child, url } = await startCli(dataDir);
+  const cli = await startBrokerCli();
+  const { child, url } = cli;
   const dispatcher = new Agent({ connections: 32, bodyTimeout: 0, headersTimeout: 0 });
   try {
     const token = async (org: string, scopes: string[]) => (await json(dispatcher, 'POST', `${url}/_emulator/tokens`, undefined, { org, scopes })).token as string;
@@ -125,9 +106,7 @@ export async function benchLocalBroker(opts: { sizeBytes: number }): Promise<Loc
     return { uploadMBps: mbps(uploadSeconds), downloadMBps: mbps(downloadSeconds), serverPeakRssMB, overviewRps, initializeRps };
   } finally {
     await dispatcher.close();
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-    rmSync(dataDir, { recursive: true, force: true });
+    await cli.stop();
   }
 }
 
