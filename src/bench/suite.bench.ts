@@ -21,11 +21,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
-import { createTokenProvider, type TokenProvider } from '../auth/index.ts';
-import { loadEnvironment, type ActorConfig, type EnvironmentConfig } from '../config/index.ts';
+import type { TokenProvider } from '../auth/index.ts';
+import { loadEnvironment, type EnvironmentConfig } from '../config/index.ts';
 import type { ExchangeEntry, LedgerEntry, RunStartEntry } from '../ledger/entries.ts';
 import { readLedger } from '../ledger/writer.ts';
-import { startTarget, type BrokerTarget } from '../../fixtures/target.ts';
+import { startTarget, tokenProvidersFor, type BrokerTarget } from '../../fixtures/target.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -99,18 +99,6 @@ interface Broker {
   providers: Map<string, TokenProvider>;
 }
 
-function providersFor(environment: EnvironmentConfig, target: BrokerTarget): Map<string, TokenProvider> {
-  const providers = new Map<string, TokenProvider>();
-  const make = (name: string, actor: ActorConfig | undefined) => {
-    if (actor) providers.set(name, createTokenProvider(actor, environment, { localChain: target.localChain, now: target.now }));
-  };
-  make('sender', environment.actors.sender);
-  environment.actors.recipients.forEach((r, i) => make(`recipient[${i}]`, r));
-  make('serviceOwner', environment.actors.serviceOwner);
-  make('outsider', environment.actors.outsider);
-  return providers;
-}
-
 /** Replays one worker's exchanges in order; returns its counts. */
 async function replayLane(entries: LedgerEntry[], environment: EnvironmentConfig, started: Broker[]): Promise<Omit<ReplayResult, 'replaySeconds'>> {
   const exchanges = entries.filter((e): e is ExchangeEntry => e.type === 'exchange');
@@ -123,7 +111,7 @@ async function replayLane(entries: LedgerEntry[], environment: EnvironmentConfig
     if (!b) {
       const ts = performance.now();
       b = startTarget(environment, webhookScan.has(origin) && origin !== home ? { scanDelayMs: null } : {}).then((target) => {
-        const broker = { target, providers: providersFor(environment, target) };
+        const broker = { target, providers: tokenProvidersFor(environment, target) };
         started.push(broker);
         startMs += performance.now() - ts;
         return broker;
