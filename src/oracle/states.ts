@@ -1,16 +1,10 @@
 /** @module The file-transfer and per-recipient states with their numbers and default texts (BEHAVIOUR §3.1). */
 
-export type FileTransferState =
-  | 'Initialized'
-  | 'UploadStarted'
-  | 'UploadProcessing'
-  | 'Published'
-  | 'Cancelled'
-  | 'AllConfirmedDownloaded'
-  | 'Purged'
-  | 'Failed';
+import type { FileTransferStatus, RecipientStatus } from '../client/models.ts';
 
-export type RecipientState = 'Initialized' | 'DownloadStarted' | 'DownloadConfirmed';
+/** The state names are the wire values the client models already spell out. */
+export type FileTransferState = FileTransferStatus;
+export type RecipientState = RecipientStatus;
 
 export interface StateInfo<S extends string> {
   name: S;
