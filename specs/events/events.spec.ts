@@ -6,7 +6,7 @@
 import { test } from '../../fixtures/index.ts';
 import type { CloudEvent } from '../../fixtures/capabilities.ts';
 import { aPayload, eicar, md5 } from '../../fixtures/data/transfers.ts';
-import { compare, condition, EVENT_PREFIX, transferIsIn, transition, type ExpectedEvent } from '../../src/oracle/index.ts';
+import { CloudEventsMatchTheContract, compare, condition, EVENT_PREFIX, transferIsIn, transition, type ExpectedEvent } from '../../src/oracle/index.ts';
 import { waitFor } from '../../fixtures/polling.ts';
 
 /** The multiset of `type/Role` pairs the oracle expects for the given transitions. */
@@ -31,7 +31,7 @@ test.describe('events @events', () => {
     test.fixme(!!missing, missing ?? '');
   });
 
-  test('EVT-001 EVT-002 EVT-003 EVT-004 initialize, publish and confirms emit the documented events', async ({ flow, actors, environment, probes, verify }) => {
+  test('EVT-001 EVT-002 EVT-003 EVT-004 initialize, publish and confirms emit the documented events', async ({ flow, actors, environment, probes, verify, contracts }) => {
     const { id } = await flow.published({ disableVirusScan: true, recipients: [flow.orgOf(0), flow.orgOf(1)] });
     for (const r of actors.recipients.slice(0, 2)) {
       await r.downloadFileTransfer(id);
@@ -40,6 +40,7 @@ test.describe('events @events', () => {
     const keys = ['none->Initialized[initialize]', 'UploadStarted->Published[upload-no-scan]', 'Recipient:DownloadStarted->DownloadConfirmed[confirm-not-last]', 'Published->AllConfirmedDownloaded[confirm-last]'];
     const want = expectedPairs(keys, 2).length;
     const events = (await waitFor(() => probes.eventsFor(id), (e) => e.length >= want, environment.polling)).value;
+    if (events.length > 0) verify(CloudEventsMatchTheContract(contracts[0]!.compiled), events);
     verify(EventsAsDocumented('EVT-002', keys, 2), events, { cite: ['EVT-001', 'EVT-003'] });
     verify(condition<CloudEvent[]>('CloudEventShape', 'EVT-004', '§5.2', (list) =>
       compare('payload', {
@@ -49,29 +50,32 @@ test.describe('events @events', () => {
       })), events);
   });
 
-  test('EVT-005 EVT-006 a non-TUS checksum mismatch emits no uploadfailed; a scanned upload emits uploadprocessing', async ({ flow, sender, environment, probes, verify }) => {
+  test('EVT-005 EVT-006 a non-TUS checksum mismatch emits no uploadfailed; a scanned upload emits uploadprocessing', async ({ flow, sender, environment, probes, verify, contracts }) => {
     const bad = (await flow.initialize({ checksum: md5('x') })).id;
     await sender.uploadFileTransfer(bad, aPayload().bytes);
     const badKeys = ['none->Initialized[initialize]', 'UploadStarted->Failed[checksum-mismatch]'];
     const badEvents = (await waitFor(() => probes.eventsFor(bad), (e) => e.length >= expectedPairs(badKeys, 1).length, environment.polling)).value;
+    if (badEvents.length > 0) verify(CloudEventsMatchTheContract(contracts[0]!.compiled), badEvents);
     verify(EventsAsDocumented('EVT-005', badKeys, 1), badEvents);
     const scanned = (await flow.published({ disableVirusScan: false })).id;
     const keys = ['none->Initialized[initialize]', 'UploadStarted->UploadProcessing[upload-scan]', 'UploadProcessing->Published[scan-clean]'];
     const events = (await waitFor(() => probes.eventsFor(scanned), (e) => e.length >= expectedPairs(keys, 1).length, environment.polling)).value;
+    if (events.length > 0) verify(CloudEventsMatchTheContract(contracts[0]!.compiled), events);
     verify(EventsAsDocumented('EVT-006', keys, 1), events);
   });
 
-  test('EVT-008 malware found emits uploadfailed and fileneverconfirmeddownloaded', async ({ flow, sender, environment, probes, verify }) => {
+  test('EVT-008 malware found emits uploadfailed and fileneverconfirmeddownloaded', async ({ flow, sender, environment, probes, verify, contracts }) => {
     const { id } = await flow.initialize({ disableVirusScan: false });
     await sender.uploadFileTransfer(id, eicar().bytes);
     const keys = ['none->Initialized[initialize]', 'UploadStarted->UploadProcessing[upload-scan]', 'UploadProcessing->Failed[scan-malware]'];
     const events = (await waitFor(() => probes.eventsFor(id), (e) => e.length >= expectedPairs(keys, 1).length, environment.polling)).value;
+    if (events.length > 0) verify(CloudEventsMatchTheContract(contracts[0]!.compiled), events);
     verify(EventsAsDocumented('EVT-008', keys, 1), events, { transition: 'UploadProcessing->Failed[scan-malware]' });
   });
 });
 
 test.describe('events of clock-driven purges @events @slow', () => {
-  test('EVT-007 an expiry purge emits filepurged and fileneverconfirmeddownloaded for the unconfirmed recipient', async ({ ownBroker, needs, verify }) => {
+  test('EVT-007 an expiry purge emits filepurged and fileneverconfirmeddownloaded for the unconfirmed recipient', async ({ ownBroker, needs, verify, contracts }) => {
     needs('clock');
     needs('events');
     const own = await ownBroker();
@@ -90,6 +94,7 @@ test.describe('events of clock-driven purges @events @slow', () => {
     const purgeTypes = ['filepurged', 'fileneverconfirmeddownloaded'].map((t) => `${EVENT_PREFIX}${t}`);
     const want = expectedPairs(['Published->Purged[expiry]'], 1);
     const events = (await waitFor(async () => (await probes.eventsFor(id)).filter((e) => purgeTypes.includes(e.type)), (e) => e.length >= want.length, flow.polling)).value;
+    if (events.length > 0) verify(CloudEventsMatchTheContract(contracts[0]!.compiled), events);
     verify(EventsAsDocumented('EVT-007', ['Published->Purged[expiry]'], 1), events);
     const neverConfirmed = events.filter((e) => e.type.endsWith('fileneverconfirmeddownloaded') && e.data?.Role === 'Recipient').map((e) => e.subject);
     verify(condition('NeverConfirmedGoesToTheUnconfirmedRecipient', 'EVT-007', '§5.1', () =>

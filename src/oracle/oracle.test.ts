@@ -109,3 +109,28 @@ test('coverage counts judged verdicts only', () => {
   expect(c.cells.covered).toBe(0);
   expect(c.requirements.covered).toBe(1);
 });
+
+test('the CloudEvent condition passes a §5.2 event and catches a wrong subject, a missing id, an extra key and a Role its webhook does not allow', async () => {
+  const { prepareContract, REFERENCE_CONTRACT_PATH } = await import('../contract/index.ts');
+  const { CloudEventsMatchTheContract } = await import('./conditions/events.ts');
+  const reference = (await prepareContract(REFERENCE_CONTRACT_PATH, 'reference', 'reference')).compiled;
+  const good = {
+    specversion: '1.0',
+    id: '0f8fad5b-d9cb-469f-a165-70867728950e',
+    type: 'no.altinn.broker.filetransferinitialized',
+    time: '2026-08-18T10:11:12.1234567+00:00',
+    resource: 'urn:altinn:resource:altinn-broker-test-resource-1',
+    resourceinstance: '6f1c2d8e-3b7a-4c1e-9a52-0d4f7e8b9c10',
+    subject: 'urn:altinn:organization:identifier-no:991825827',
+    source: 'https://platform.tt02.altinn.no/broker/api/v1/filetransfer',
+    data: { Role: 'Sender' },
+  };
+  const judge = (events: object[]) => CloudEventsMatchTheContract(reference).evaluate(events).verdict;
+  expect(judge([good])).toBe('PASS');
+  expect(judge([{ ...good, subject: 'urn:altinn:organization:identifier-no:0192:991825827' }])).toBe('FAIL');
+  const { id: _id, ...noId } = good;
+  expect(judge([noId])).toBe('FAIL');
+  expect(judge([{ ...good, Extra: 1 }])).toBe('FAIL');
+  expect(judge([{ ...good, data: { Role: 'Recipient' } }])).toBe('FAIL');
+  expect(judge([])).toBe('FAIL');
+});

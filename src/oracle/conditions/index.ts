@@ -2,3 +2,4 @@
 export * from './responses.ts';
 export * from './lifecycle.ts';
 export * from './cells.ts';
+export * from './events.ts';
