@@ -13,6 +13,11 @@ export interface Requirement {
   statement: string;
   /** The oracle table a spec iterates to check it (`INIT_RULES`, `ILLEGAL_CELLS`…), when not named literally in a spec. */
   table?: 'INIT_RULES' | 'INIT_BOUNDARIES' | 'RESOURCE_RULES' | 'RESOURCE_BOUNDARIES' | 'ILLEGAL_CELLS' | 'TRANSITIONS';
+  /**
+   * A public citation: `Altinn/altinn-broker@<commit>:<path>[#Lnn]` (the Broker's source) or an https
+   * URL of public documentation. Never a document outside this repository.
+   */
+  citation?: string;
   /** Not checked by any suite, and why. */
   skip?: string;
 }
