@@ -42,7 +42,11 @@ export async function conformanceRun(options: RunOptions, io: { out: (s: string)
   if (contract) env.BROKER_PUBLISHED_CONTRACT = contract;
   const args = ['playwright', 'test', `--project=${builtin ? options.env : 'custom'}`];
   if (options.grep) args.push('--grep', options.grep);
-  if (options.workers) args.push('--workers', options.workers);
+  // A gateway's limits hold per subscription, which every worker shares, while each worker paces itself:
+  // one worker keeps the pacing honest unless the user asks for more.
+  const paced = Object.keys(environment.rateLimits).length > 0;
+  const workers = options.workers ?? (paced ? '1' : undefined);
+  if (workers) args.push('--workers', workers);
 
   io.out(`broker-conformance run ${id} against ${environment.name} (npx ${args.join(' ')})`);
   // Playwright runs in a process group of its own, so exactly one signal reaches it, from here: Ctrl-C

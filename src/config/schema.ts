@@ -161,6 +161,7 @@ export const environmentSchema = {
         seedFile: { type: 'string' },
         scanDelayMs: { type: 'integer', minimum: 0 },
         mutations: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true },
+        gatewayProfile: { type: 'string', enum: ['tt02'] },
       },
     },
   },

@@ -133,5 +133,7 @@ export interface EnvironmentConfig {
     scanDelayMs?: number;
     /** Deliberate faults to start the local Broker with (mutation testing of the suites). */
     mutations?: string[];
+    /** An API gateway in front of the local Broker with rate limits (429 + Retry-After), by built-in name (`tt02`). */
+    gatewayProfile?: string;
   };
 }
