@@ -42,10 +42,7 @@ export async function conformanceRun(options: RunOptions, io: { out: (s: string)
   if (contract) env.BROKER_PUBLISHED_CONTRACT = contract;
   const args = ['playwright', 'test', `--project=${builtin ? options.env : 'custom'}`];
   if (options.grep) args.push('--grep', options.grep);
-  // A gateway's limits hold per subscription, which every worker shares, while each worker paces itself:
-  // one worker keeps the pacing honest unless the user asks for more.
-  const paced = Object.keys(environment.rateLimits).length > 0;
-  const workers = options.workers ?? (paced ? '1' : undefined);
+  const workers = options.workers ?? (environment.workers ? String(environment.workers) : undefined);
   if (workers) args.push('--workers', workers);
 
   io.out(`broker-conformance run ${id} against ${environment.name} (npx ${args.join(' ')})`);

@@ -269,9 +269,9 @@ export class BrokerClient {
     let res: IncomingResponse;
     try {
       res = await transport.send({ method: req.method, url, headers, body: req.body, timeoutMs: o.timeoutMs }, { keepBytes: req.keepBytes ?? KEEP_ALL, sink: req.sink });
-      settle?.();
+      await settle?.();
     } catch (e) {
-      settle?.();
+      await settle?.();
       const error = e instanceof TransportError ? { kind: e.kind, message: redactText(e.message) } : { kind: 'other', message: redactText(String(e)) };
       this.record({ type: 'exchange', id: exchangeId, testId: o.testId?.(), actor: o.actor, operationId, ...(rateClass ? { rateClass } : {}), request: requestEvidence, error, startedAt: startedAt.toISOString(), durationMs: performance.now() - t0, checks: [] });
       throw e;

@@ -2,6 +2,9 @@
  * @module Paces calls per operation to stay under a gateway's per-minute limits (tt02: details 15,
  * search 10, 120 elsewhere), so a nightly run is never the cause of its own 429s.
  */
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { RateLimits } from '../config/types.ts';
 
 export type RateLimitedOperation = keyof RateLimits;
@@ -43,18 +46,79 @@ export function rateLowerBoundMs(calls: Partial<Record<string, number>>, limits:
   return bound;
 }
 
-/** Frees a slot's time: the call is counted from when its answer came, the latest the gateway can have counted it. */
-export type Settle = () => void;
+/** Dates a slot by the answer: the call is counted from when its answer came, the latest the gateway can have counted it. */
+export type Settle = () => Promise<void>;
+
+interface Slot {
+  id: string;
+  at: number;
+}
+
+/** Where the slots of the current window live: in this process, or in files every worker of a run shares. */
+export interface RateWindowStore {
+  /** Runs `change` on the slots of `operation` (oldest first) with exclusive access; what it leaves is kept. */
+  update<T>(operation: string, change: (slots: Slot[]) => T): Promise<T>;
+}
+
+export class MemoryWindowStore implements RateWindowStore {
+  private readonly windows = new Map<string, Slot[]>();
+
+  async update<T>(operation: string, change: (slots: Slot[]) => T): Promise<T> {
+    const slots = this.windows.get(operation) ?? [];
+    this.windows.set(operation, slots);
+    return change(slots);
+  }
+}
+
+/**
+ * Slots in a folder that every worker of a run shares (a gateway counts per subscription, and the
+ * workers share one), each operation in a JSON file guarded by a lock directory. A lock older than
+ * STALE_LOCK_MS is taken to be left by a killed worker and broken.
+ */
+export class FileWindowStore implements RateWindowStore {
+  private static readonly STALE_LOCK_MS = 10_000;
+
+  constructor(private readonly dir: string) {
+    mkdirSync(dir, { recursive: true });
+  }
+
+  async update<T>(operation: string, change: (slots: Slot[]) => T): Promise<T> {
+    const lock = join(this.dir, `${operation}.lock`);
+    const file = join(this.dir, `${operation}.json`);
+    for (let tries = 0; ; tries++) {
+      try {
+        mkdirSync(lock);
+        break;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+        try {
+          if (Date.now() - statSync(lock).mtimeMs > FileWindowStore.STALE_LOCK_MS) rmSync(lock, { recursive: true, force: true });
+        } catch {
+          // Released meanwhile.
+        }
+        await new Promise((r) => setTimeout(r, Math.min(2 + tries, 20)));
+      }
+    }
+    try {
+      const slots: Slot[] = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Slot[]) : [];
+      const result = change(slots);
+      const temp = `${file}.${process.pid}.tmp`;
+      writeFileSync(temp, JSON.stringify(slots));
+      renameSync(temp, file);
+      return result;
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
+}
 
 export class RateLimiter {
-  /** Per operation, the times its calls in the current window count from, oldest first. */
-  private readonly calls = new Map<string, { at: number }[]>();
-
   constructor(
     private readonly limits: RateLimits,
     private readonly now: () => number = Date.now,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
     private readonly windowMs = 60_000,
+    private readonly store: RateWindowStore = new MemoryWindowStore(),
   ) {}
 
   /**
@@ -64,21 +128,25 @@ export class RateLimiter {
    */
   async acquire(operation: RateLimitedOperation): Promise<Settle> {
     const limit = this.limits[operation] ?? this.limits.default;
-    if (!limit) return () => undefined;
-    const window = this.calls.get(operation) ?? [];
-    this.calls.set(operation, window);
+    if (!limit) return async () => undefined;
     for (;;) {
       const t = this.now();
-      while (window.length > 0 && window[0]!.at <= t - this.windowMs) window.shift();
-      if (window.length < limit) {
-        const slot = { at: t };
-        window.push(slot);
-        return () => {
-          slot.at = Math.max(slot.at, this.now());
-          window.sort((a, b) => a.at - b.at);
-        };
+      const got = await this.store.update(operation, (slots) => {
+        while (slots.length > 0 && slots[0]!.at <= t - this.windowMs) slots.shift();
+        if (slots.length >= limit) return { waitMs: slots[0]!.at + this.windowMs - t + 5 };
+        const slot = { id: randomUUID(), at: t };
+        slots.push(slot);
+        return { id: slot.id };
+      });
+      if ('id' in got) {
+        return () =>
+          this.store.update(operation, (slots) => {
+            const slot = slots.find((s) => s.id === got.id);
+            if (slot) slot.at = Math.max(slot.at, this.now());
+            slots.sort((a, b) => a.at - b.at);
+          });
       }
-      await this.sleep(window[0]!.at + this.windowMs - t + 5);
+      await this.sleep(got.waitMs);
     }
   }
 }

@@ -118,6 +118,8 @@ export interface EnvironmentConfig {
   capabilities: Capabilities;
   polling: PollingConfig;
   rateLimits: RateLimits;
+  /** Playwright workers a run uses when the command line names none (default: Playwright's). Rate-limited workers share one pacing window. */
+  workers?: number;
   timeouts: { requestMs: number };
   /**
    * Retries the environment allows (default none): after a 429, honouring Retry-After; after a
