@@ -25,7 +25,7 @@ test('tt02 takes the gateway limits and the test Maskinporten', () => {
   expect(tt02.capabilities.clock).toBe(false);
 });
 
-test('the tt02 profile runs the local Broker behind the tt02 gateway with tt02's limits and polling budget', () => {
+test("the tt02 profile runs the local Broker behind the tt02 gateway with tt02's limits and polling budget", () => {
   const tt02 = loadEnvironment('tt02', remoteVars);
   const profile = loadEnvironment('local-tt02-profile', {});
   expect(profile.brokerBaseUrl).toBe('embedded');
