@@ -1,7 +1,8 @@
 /**
  * @module `npm run bench`: runs the benchmarks, prints a table and writes `reports/bench.json`.
  * Targets are reported beside the figures; a missed target is shown, not hidden. Arguments pick
- * benchmarks (`response-check`, `suite`, `local-broker`, `harness-memory`); none runs them all.
+ * benchmarks (`response-check`, `suite`, `profile`, `local-broker`, `harness-memory`, and `self-test`,
+ * which only runs when named); none runs all the others.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
   rows.push({ name: 'JSON parse of that body (once per response)', value: rc.responseParseMicros, unit: 'µs' });
 
   const only = process.argv.slice(2);
-  const wanted = (name: string) => only.length === 0 || only.includes(name);
+  const wanted = (name: string) => (only.length === 0 && name !== 'self-test') || only.includes(name);
   const sizeBytes = Number(process.env.BENCH_SIZE_BYTES ?? 1024 ** 3);
   const mib = Math.round(sizeBytes / 1024 ** 2);
 
@@ -70,6 +71,26 @@ async function main(): Promise<void> {
       { name: '  upload through BrokerClient (checks, ledger)', value: hm.harnessUploadMBps, unit: 'MB/s' },
       { name: '  download through BrokerClient (checks, ledger)', value: hm.harnessDownloadMBps, unit: 'MB/s' },
     );
+  }
+  if (wanted('profile')) {
+    const { benchProfile } = await import('./profile.bench.ts');
+    const p = await benchProfile();
+    const ratio = p.profileLowerBoundSeconds > 0 ? Math.round((p.profileSeconds / p.profileLowerBoundSeconds) * 100) / 100 : null;
+    Object.assign(results, { profileSeconds: p.profileSeconds, profileLowerBoundSeconds: p.profileLowerBoundSeconds, unplanned429: p.unplanned429, profileRatio: ratio, profileVerdict: p.profileVerdict });
+    rows.push(
+      { name: `tt02-profile run (local Broker behind tt02's gateway limits, verdict ${p.profileVerdict})`, value: p.profileSeconds, unit: 's' },
+      { name: '  lower bound the rate limits allow for its calls', value: p.profileLowerBoundSeconds, unit: 's' },
+      { name: '  wall time / lower bound', value: ratio ?? 0, unit: '×', target: '≤ 1.25', met: ratio !== null && ratio <= 1.25 },
+      { name: '  unplanned 429 answers', value: p.unplanned429, unit: '', target: '0', met: p.unplanned429 === 0 },
+    );
+  }
+
+  // Not by default: the self-tests take minutes, and CI times them anyway.
+  if (only.includes('self-test')) {
+    const { benchSelfTest } = await import('./self-test.bench.ts');
+    const st = await benchSelfTest();
+    results.selfTestSeconds = st.selfTestSeconds;
+    rows.push({ name: `self-tests (npm test, ${st.passed} passed, ${st.failed} failed)`, value: st.selfTestSeconds, unit: 's', target: '≤ 240', met: st.selfTestSeconds <= 240 && st.failed === 0 });
   }
   results.benchSeconds = Math.round((performance.now() - started) / 100) / 10;
 

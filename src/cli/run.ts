@@ -42,7 +42,8 @@ export async function conformanceRun(options: RunOptions, io: { out: (s: string)
   if (contract) env.BROKER_PUBLISHED_CONTRACT = contract;
   const args = ['playwright', 'test', `--project=${builtin ? options.env : 'custom'}`];
   if (options.grep) args.push('--grep', options.grep);
-  if (options.workers) args.push('--workers', options.workers);
+  const workers = options.workers ?? (environment.workers ? String(environment.workers) : undefined);
+  if (workers) args.push('--workers', workers);
 
   io.out(`broker-conformance run ${id} against ${environment.name} (npx ${args.join(' ')})`);
   // Playwright runs in a process group of its own, so exactly one signal reaches it, from here: Ctrl-C

@@ -20,7 +20,7 @@ import type {
   SearchQuery,
   ServiceOwnerOverview,
 } from './models.ts';
-import type { RateLimitedOperation, RateLimiter } from './rate-limit.ts';
+import { rateClassOf, type RateLimitedOperation, type RateLimiter } from './rate-limit.ts';
 import { StreamingTransport, TransportError, type IncomingResponse, type OutgoingBody, type Transport } from './transport.ts';
 
 const API = '/broker/api/v1';
@@ -249,7 +249,8 @@ export class BrokerClient {
 
   private async sendOnce<T>(req: RawRequest, operationId: string): Promise<Omit<Checked<T>, 'attempts'>> {
     const o = this.options;
-    if (req.rateLimit && o.rateLimiter) await o.rateLimiter.acquire(req.rateLimit);
+    const rateClass = req.rateLimit ?? rateClassOf(req.method, req.path);
+    const settle = rateClass && o.rateLimiter ? await o.rateLimiter.acquire(rateClass) : undefined;
     const headers: Record<string, string> = { ...o.extraHeaders, ...req.headers };
     const bearer = req.bearer ?? (!req.anonymous && o.tokens ? await o.tokens.token() : undefined);
     if (bearer !== undefined) headers.authorization = `Bearer ${bearer}`;
@@ -268,9 +269,11 @@ export class BrokerClient {
     let res: IncomingResponse;
     try {
       res = await transport.send({ method: req.method, url, headers, body: req.body, timeoutMs: o.timeoutMs }, { keepBytes: req.keepBytes ?? KEEP_ALL, sink: req.sink });
+      await settle?.();
     } catch (e) {
+      await settle?.();
       const error = e instanceof TransportError ? { kind: e.kind, message: redactText(e.message) } : { kind: 'other', message: redactText(String(e)) };
-      this.record({ type: 'exchange', id: exchangeId, testId: o.testId?.(), actor: o.actor, operationId, request: requestEvidence, error, startedAt: startedAt.toISOString(), durationMs: performance.now() - t0, checks: [] });
+      this.record({ type: 'exchange', id: exchangeId, testId: o.testId?.(), actor: o.actor, operationId, ...(rateClass ? { rateClass } : {}), request: requestEvidence, error, startedAt: startedAt.toISOString(), durationMs: performance.now() - t0, checks: [] });
       throw e;
     }
     const durationMs = performance.now() - t0;
@@ -286,6 +289,7 @@ export class BrokerClient {
       testId: o.testId?.(),
       actor: o.actor,
       operationId,
+      ...(rateClass ? { rateClass } : {}),
       request: requestEvidence,
       response: {
         status: res.status,

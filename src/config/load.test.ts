@@ -8,7 +8,7 @@ import { builtinEnvironmentNames, ConfigError, loadEnvironment } from './index.t
 const remoteVars = { BROKER_SENDER_ORG: '991825827', BROKER_RECIPIENT_ORG: '986252932', BROKER_RESOURCE_ID: 'my-resource' };
 
 test('every built-in environment loads and validates', () => {
-  expect(builtinEnvironmentNames()).toEqual(['at22', 'at23', 'at24', 'local', 'tt02', 'yt01']);
+  expect(builtinEnvironmentNames()).toEqual(['at22', 'at23', 'at24', 'local', 'local-tt02-profile', 'tt02', 'yt01']);
   for (const name of builtinEnvironmentNames()) {
     const env = loadEnvironment(name, remoteVars);
     expect(env.name).toBe(name);
@@ -25,13 +25,22 @@ test('tt02 takes the gateway limits and the test Maskinporten', () => {
   expect(tt02.capabilities.clock).toBe(false);
 });
 
+test("the tt02 profile runs the local Broker behind the tt02 gateway with tt02's limits and polling budget", () => {
+  const tt02 = loadEnvironment('tt02', remoteVars);
+  const profile = loadEnvironment('local-tt02-profile', {});
+  expect(profile.brokerBaseUrl).toBe('embedded');
+  expect(profile.localBroker?.gatewayProfile).toBe('tt02');
+  expect(profile.rateLimits).toEqual(tt02.rateLimits);
+  expect(profile.polling).toEqual(tt02.polling);
+});
+
 test('a missing placeholder variable is named with the field that needs it', () => {
   expect(() => loadEnvironment('tt02', {})).toThrow(/\/actors\/sender\/org needs environment variable BROKER_SENDER_ORG/);
 });
 
 test('an unknown environment lists the built-in names', () => {
   expect(() => loadEnvironment('tt03', {})).toThrow(ConfigError);
-  expect(() => loadEnvironment('tt03', {})).toThrow(/not one of at22, at23, at24, local, tt02, yt01/);
+  expect(() => loadEnvironment('tt03', {})).toThrow(/not one of at22, at23, at24, local, local-tt02-profile, tt02, yt01/);
 });
 
 function writeEnv(data: unknown, ext = 'json'): string {

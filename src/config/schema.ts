@@ -148,6 +148,7 @@ export const environmentSchema = {
       additionalProperties: false,
       properties: { rateLimited: { type: 'integer', minimum: 0, maximum: 10 }, transient: { type: 'integer', minimum: 0, maximum: 5 } },
     },
+    workers: { type: 'integer', minimum: 1, maximum: 16 },
     checks: {
       type: 'object',
       additionalProperties: false,
@@ -161,6 +162,7 @@ export const environmentSchema = {
         seedFile: { type: 'string' },
         scanDelayMs: { type: 'integer', minimum: 0 },
         mutations: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true },
+        gatewayProfile: { type: 'string', enum: ['tt02'] },
       },
     },
   },

@@ -118,6 +118,8 @@ export interface EnvironmentConfig {
   capabilities: Capabilities;
   polling: PollingConfig;
   rateLimits: RateLimits;
+  /** Playwright workers a run uses when the command line names none (default: Playwright's). Rate-limited workers share one pacing window. */
+  workers?: number;
   timeouts: { requestMs: number };
   /**
    * Retries the environment allows (default none): after a 429, honouring Retry-After; after a
@@ -133,5 +135,7 @@ export interface EnvironmentConfig {
     scanDelayMs?: number;
     /** Deliberate faults to start the local Broker with (mutation testing of the suites). */
     mutations?: string[];
+    /** An API gateway in front of the local Broker with rate limits (429 + Retry-After), by built-in name (`tt02`). */
+    gatewayProfile?: string;
   };
 }

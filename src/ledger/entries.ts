@@ -13,6 +13,8 @@ export interface RunStartEntry {
   environment: string;
   brokerBaseUrl: string;
   contracts: { name: string; role: string; source: string; sha256: string; findings: number }[];
+  /** The gateway limits the run paced itself by (per minute and operation), when the environment has any. */
+  rateLimits?: Record<string, number>;
   at: string;
   pid: number;
 }
@@ -45,6 +47,8 @@ export interface ExchangeEntry {
   actor: string;
   /** The operation as the reference contract names it, or `METHOD path` when it has none. */
   operationId: string;
+  /** The gateway counter the call counts against (`details`, `search`, `default`…); absent outside the Broker API. */
+  rateClass?: string;
   request: HttpEvidence;
   response?: { status: number; headers: Record<string, string>; bodyExcerpt?: string; bodyBytes: number };
   /** Transport failure (timeout, reset): no response. */

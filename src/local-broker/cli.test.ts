@@ -20,6 +20,8 @@ test('argument parsing', () => {
   expect(() => parseArgs(['--frobnicate'])).toThrow(/unknown argument/);
   expect(parseArgs(['--enable', 'clock,events', '--enable=subscriptions']).emulatorEndpoints).toEqual({ clock: true, events: true, subscriptions: true });
   expect(() => parseArgs(['--enable', 'time-travel'])).toThrow(/--enable takes events, subscriptions, clock/);
+  expect(parseArgs(['--gateway-profile', 'tt02']).gatewayProfile).toBe('tt02');
+  expect(() => parseArgs(['--gateway-profile', 'prod'])).toThrow("--gateway-profile: unknown gateway profile 'prod' (built in: tt02)");
 });
 
 test('bad arguments: one line on stderr, exit 2', () => {

@@ -1,6 +1,6 @@
 /** @module `npm run broker:local`: the local Broker as a standalone process, with a dev issuer and token endpoint when no issuer is trusted. */
 import { startAltinnIssuer } from '../platform/altinn-issuer.ts';
-import { startLocalBroker, type LocalBrokerOptions } from './index.ts';
+import { builtInGatewayProfile, startLocalBroker, type LocalBrokerOptions } from './index.ts';
 
 const USAGE = `Usage: broker:local [options]
 
@@ -14,6 +14,7 @@ const USAGE = `Usage: broker:local [options]
   --mutation <name>             switch on a deliberate fault (repeatable; for harness self-tests)
   --enable <what>               emulator endpoints: events, subscriptions, clock (repeatable or comma-separated;
                                 all three are on in dev mode, i.e. without --trusted-issuer)
+  --gateway-profile <name>      put an API gateway with rate limits in front (built in: tt02); 429 + Retry-After
   --quiet                       do not log a line per CloudEvent
   --help                        show this help
 
@@ -79,6 +80,16 @@ export function parseArgs(argv: string[]): CliOptions {
       case '--quiet':
         o.logEvents = false;
         break;
+      case '--gateway-profile': {
+        const v = value();
+        try {
+          builtInGatewayProfile(v);
+        } catch (e) {
+          throw new UsageError(`--gateway-profile: ${(e as Error).message}`);
+        }
+        o.gatewayProfile = v;
+        break;
+      }
       case '--mutation':
         mutations.push(value());
         break;

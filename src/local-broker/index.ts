@@ -17,6 +17,7 @@ import { loadSeed, type Seed } from './seed.ts';
 import { createPipeline } from './server.ts';
 import { Store } from './store.ts';
 import { EventDelivery, type DeliveryOptions } from './subscriptions.ts';
+import { createGateway, resolveGatewayProfile, type GatewayProfile, type GatewayStats } from './gateway.ts';
 
 export type { Seed } from './seed.ts';
 export type { BrokerCloudEvent } from './events.ts';
@@ -24,6 +25,7 @@ export type { Clock, ControllableClock } from './clock.ts';
 export { ManualClock, OffsetClock } from './clock.ts';
 export type { Subscription, DeliveryOptions } from './subscriptions.ts';
 export { MUTATIONS, type MutationName } from './mutations.ts';
+export { builtInGatewayProfile, type GatewayProfile, type GatewayStats } from './gateway.ts';
 
 export interface LocalBrokerOptions {
   /** Default 5096; 0 = an ephemeral port. */
@@ -65,6 +67,11 @@ export interface LocalBrokerOptions {
   log?: (line: string) => void;
   /** Log a line per CloudEvent (as the Broker's console event bus). Default false. */
   logEvents?: boolean;
+  /**
+   * An API gateway in front of the Broker API with per-operation, per-subscription rate limits (429 with
+   * `Retry-After`), by built-in name (`tt02`) or as data; none by default, as a Broker run on its own has none.
+   */
+  gatewayProfile?: string | GatewayProfile;
 }
 
 export interface LocalBrokerHandle {
@@ -85,6 +92,8 @@ export interface LocalBrokerHandle {
   events(): BrokerCloudEvent[];
   /** The broker's internals, for later emulator features (clock control, delivery) and white-box tests. */
   readonly broker: Broker;
+  /** Requests the gateway let through and refused per operation; undefined without a gateway profile. */
+  gatewayStats(): GatewayStats | undefined;
   close(): Promise<void>;
 }
 
@@ -96,6 +105,7 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
   // Validate everything that can be wrong before anything is created on disk.
   const seed = loadSeed(options.seed);
   const mutations = parseMutations(options.mutations);
+  const gatewayProfile = options.gatewayProfile === undefined ? undefined : resolveGatewayProfile(options.gatewayProfile);
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'local-broker-'));
   const removeTempDir = () => {
     if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
@@ -127,7 +137,8 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
       faults: options.emulatorEndpoints?.faults ?? false,
     }),
   ];
-  const server: Server = createServer({ requestTimeout: 0, headersTimeout: 60_000, maxHeaderSize: 16_384 }, createPipeline(broker, routes));
+  const gateway = gatewayProfile === undefined ? undefined : createGateway(gatewayProfile, createPipeline(broker, routes));
+  const server: Server = createServer({ requestTimeout: 0, headersTimeout: 60_000, maxHeaderSize: 16_384 }, gateway?.listener ?? createPipeline(broker, routes));
   const sockets = new Set<Socket>();
   server.on('connection', (s) => {
     sockets.add(s);
@@ -162,6 +173,7 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
     scheduler: broker.scheduler,
     broker,
     events: () => broker.events(),
+    gatewayStats: () => gateway?.stats(),
     subscriptions: delivery,
     advanceClock: async (milliseconds) => {
       if (!isControllable(clock)) throw new Error('this broker runs on a clock that cannot be advanced');

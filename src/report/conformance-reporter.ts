@@ -4,6 +4,7 @@
  * moves the staged Allure results into the run directory, and prints the verdict and report path.
  * It knows the planned tests, so tests that never started are reported too.
  */
+import type { Pacing } from './pacing.ts';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
 import { join, relative } from 'node:path';
 import { readLedger } from '../ledger/writer.ts';
@@ -16,6 +17,16 @@ import { ledgerFiles, type PlannedTest } from './summarize.ts';
 const ANSI = /\u001b\[[0-9;]*m/g;
 
 /** The verdict line both this reporter and the CLI print. */
+/** The run against its gateway budget: wall time beside the least the limits allow, and any 429. */
+export function pacingLine(p: Pacing): string {
+  const busiest = Object.entries(p.calls)
+    .filter(([op]) => p.rateLimits[op] ?? p.rateLimits.default)
+    .sort(([a, x], [b, y]) => y / (p.rateLimits[b] ?? p.rateLimits.default!) - x / (p.rateLimits[a] ?? p.rateLimits.default!))
+    .slice(0, 3)
+    .map(([op, n]) => `${op} ${n} at ${p.rateLimits[op] ?? p.rateLimits.default}/min`);
+  return `pacing: wall ${p.wallSeconds ?? '?'} s, lower bound ${p.lowerBoundSeconds} s from the rate limits (${busiest.join(', ')})${p.ratio !== null ? `, ratio ${p.ratio}` : ''}; ${p.unplanned429} unplanned 429`;
+}
+
 export function verdictLine(environment: string, verdict: string, counts: Record<string, number>, indexHtml: string): string {
   return `conformance ${environment}: ${verdict} (${counts.PASS ?? 0} passed, ${(counts.FAIL ?? 0) + (counts.ERROR ?? 0)} failed, ${counts.WARN ?? 0} warnings, ${counts.SKIP ?? 0} skipped checks) report: ${indexHtml}`;
 }
@@ -86,6 +97,7 @@ export default class ConformanceReporter implements Reporter {
         const built = await buildRunReport(dir, { plan, testErrors: this.errors, interrupted: result.status === 'interrupted' || result.status === 'timedout', warn: (m) => console.log(m) });
         const shown = relative(process.cwd(), built.files.html);
         console.log(verdictLine(built.summary.environment, built.summary.verdict, built.summary.counts, shown.startsWith('..') ? built.files.html : shown));
+        if (built.summary.pacing) console.log(pacingLine(built.summary.pacing));
       } catch (e) {
         console.log(`conformance: report for ${dir} not built: ${(e as Error).message.split('\n')[0]}`);
       }

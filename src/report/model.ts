@@ -3,6 +3,7 @@
  * other report (HTML, JUnit, history, diff) is rendered from. Published as `summary.schema.json`.
  */
 import type { Verdict } from '../contract/index.ts';
+import type { Pacing } from './pacing.ts';
 
 export const SUMMARY_FORMAT_VERSION = 1;
 
@@ -104,6 +105,8 @@ export interface RunSummary {
     };
   };
   timeToState: { transition: string; count: number; p50Ms: number; p95Ms: number }[];
+  /** How the run paced itself against the environment's gateway limits; null when it has none. */
+  pacing?: Pacing | null;
   checks: CheckSummary[];
   /** Evidence for every non-passing check (redacted in the ledger already), keyed by exchange id. */
   evidence: Record<string, ExchangeEvidence>;

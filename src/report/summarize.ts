@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describeResponseFinding, prepareContract, type ContractRole, type PreparedContract, type Verdict } from '../contract/index.ts';
+import { pacingOf } from './pacing.ts';
 import type { ExchangeEntry, LedgerEntry, RunStartEntry, TestBoundaryEntry, VerdictEntry } from '../ledger/entries.ts';
 import { readLedger } from '../ledger/writer.ts';
 import { redactText } from '../ledger/redact.ts';
@@ -369,6 +370,7 @@ export async function summarizeRun(runDir: string, options: SummarizeOptions = {
       operations: { contract: reference?.compiled.name ?? null, statusCodes: { covered: declaredCovered, total: declaredTotal, percent: pct(declaredCovered, declaredTotal) }, items: opItems },
     },
     timeToState,
+    pacing: pacingOf(starts, exchanges.values(), startedAt && endedAt ? Date.parse(endedAt) - Date.parse(startedAt) : null),
     checks: checkList,
     evidence,
     contractFindings,
