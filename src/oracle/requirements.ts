@@ -31,6 +31,12 @@ export const CITATION_PATTERN = /^(?:Altinn\/altinn-broker@161ba122:src\/[A-Za-z
 export function broker(path: string, line?: number): string {
   return `Altinn/altinn-broker@${CITED_BROKER_COMMIT}:src/Altinn.Broker.${path}${line ? `#L${line}` : ''}`;
 }
+/** A citation as a link a reader can open: the GitHub page of the cited file and line, or the cited page itself. */
+export function citationUrl(citation: string): string | undefined {
+  if (/^https:\/\//.test(citation)) return citation;
+  const m = /^Altinn\/altinn-broker@161ba122:([^#]+)(?:#L(\d+))?$/.exec(citation);
+  return m ? `https://github.com/Altinn/altinn-broker/blob/161ba1223862bb420022844eed09ff48c83a3840/${m[1]}${m[2] ? `#L${m[2]}` : ''}` : undefined;
+}
 const api = (path: string, line?: number) => broker(`API/${path}`, line);
 const app = (path: string, line?: number) => broker(`Application/${path}`, line);
 
