@@ -95,10 +95,14 @@ function causeCard(g: FailureGroup, s: RunSummary, requirements: Map<string, Cov
     ? `<table class="diff"><tr><th>field</th><th>expected</th><th>actual</th></tr>${g.differences.map((d) => `<tr><td><code>${esc(d.field)}</code></td><td class="expected">${value(d.expected)}</td><td class="actual">${value(d.actual)}</td></tr>`).join('')}</table>`
     : '';
   const fell = [...listed(g.checkKeys), ...listed(g.testKeys)];
+  // The statements shown are those of the failed conditions and contract checks; the tests that fell with them are listed by id.
+  const direct = [...new Set(listed(g.checkKeys).map((c) => c.requirement))];
+  const shown = direct.length ? direct : g.requirements;
+  const others = g.requirements.filter((id) => !shown.includes(id));
   const first = g.exchangeIds.map((id) => s.evidence[id]).find((x): x is ExchangeEvidence => !!x);
   return `<section class="cause" data-cause="${esc(g.id)}"><h3>${badge('FAIL')} ${esc(g.headline)}</h3>
 ${diff}
-${g.requirements.map((id) => requirementLine(id, requirements)).join('')}
+${shown.map((id) => requirementLine(id, requirements)).join('')}${others.length ? `<div class="req muted">tests that fell with it: ${others.map((id) => `<code>${esc(id)}</code>`).join(' ')}</div>` : ''}
 <details class="fold fell"><summary>${g.checkKeys.length} check(s) and ${g.testKeys.length} test(s) failed with this cause</summary><table>${fell
     .map((c) => `<tr data-check="${esc(c.key)}"><td>${badge(c.verdict)}</td><td>${esc(c.kind)}</td><td><code>${esc(c.requirement)}</code> ${esc(c.name)}</td><td>${esc(c.message)}</td></tr>`)
     .join('')}</table></details>

@@ -38,7 +38,7 @@ export interface SummarizeOptions {
 }
 
 const MAX_EVIDENCE_IDS = 20;
-const REQUIREMENT_IN_TITLE = /\b([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*-\d{3,})\b/;
+const REQUIREMENT_IN_TITLE = /\b([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*-(?:B\d{2}|\d{3,}))\b/;
 
 export function ledgerFiles(runDir: string): string[] {
   const dir = join(runDir, 'ledger');
