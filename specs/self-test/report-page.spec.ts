@@ -221,7 +221,7 @@ test('the diagram draws only the oracle transitions when the oracle declares the
   expect(diagramEdges(fallback).transitions.length).toBeGreaterThan(10);
 });
 
-test('verdicts the page does not know (KNOWN_DEFECT, NOT_RUN) render neutrally, in their own section and in JUnit', async () => {
+test('verdicts the page does not know (KNOWN_DEFECT, NOT_RUN) render neutrally in their own section; JUnit skips NOT_RUN and passes KNOWN_DEFECT with its message', async () => {
   const { dir } = fullRun('unknown-verdicts', false);
   const s = await summarizeRun(dir, { skipContracts: true });
   const loose = s as unknown as { counts: Record<string, number>; checks: { verdict: string }[] };
@@ -234,5 +234,8 @@ test('verdicts the page does not know (KNOWN_DEFECT, NOT_RUN) render neutrally, 
   expect(html).toContain('<span class="v v-NOT_RUN">NOT_RUN</span>');
   expect(html).toMatch(/data-card="checks KNOWN_DEFECT"/);
   expect(html).toContain('id="other-verdicts"');
-  expect(renderJunit(s)).toContain('name="verdict" value="KNOWN_DEFECT"');
+  const junit = renderJunit(s);
+  expect(junit).toMatch(/value="KNOWN_DEFECT"\/><\/properties><system-out>KNOWN_DEFECT: /);
+  expect(junit).toMatch(/value="NOT_RUN"\/><\/properties><skipped /);
+  expect(junit).not.toContain('<failure');
 });

@@ -1,7 +1,8 @@
 /**
  * @module `junit.xml` from the summary: one testsuite per kind of check (tests, conditions, contract
  * checks), one testcase per check, named with its requirement id; FAIL is a failure, ERROR an error,
- * SKIP skipped, WARN passes with the warning in system-out.
+ * SKIP and NOT_RUN skipped; WARN, INFO and any other verdict (KNOWN_DEFECT) pass with the verdict and
+ * message in system-out.
  */
 import type { CheckKind, CheckSummary, RunSummary } from './model.ts';
 
@@ -42,16 +43,16 @@ export function renderJunit(s: RunSummary): string {
             ? `<failure message="${xml(c.message)}" type="${xml(c.requirement)}">${xml(`${c.message}\nevidence: ${evidence}`)}</failure>`
             : c.verdict === 'ERROR'
               ? `<error message="${xml(c.message)}" type="harness">${xml(`${c.message}\nevidence: ${evidence}`)}</error>`
-              : c.verdict === 'SKIP'
+              : c.verdict === 'SKIP' || (c.verdict as string) === 'NOT_RUN'
                 ? `<skipped message="${xml(c.message)}"/>`
-                : c.verdict === 'WARN' || c.verdict === 'INFO'
+                : c.verdict !== 'PASS'
                   ? `<system-out>${xml(`${c.verdict}: ${c.message}`)}</system-out>`
                   : '';
         return `    <testcase classname="${xml(`${s.environment}.${kind}`)}" name="${xml(caseName(c))}" time="${seconds(c.durationMs)}"><properties><property name="requirement" value="${xml(c.requirement)}"/><property name="key" value="${xml(c.key)}"/><property name="verdict" value="${c.verdict}"/></properties>${body}</testcase>`;
       })
       .join('\n');
     const time = checks.reduce((sum, c) => sum + (c.durationMs ?? 0), 0);
-    return `  <testsuite name="${xml(`${s.environment} ${label}`)}" tests="${checks.length}" failures="${count('FAIL')}" errors="${count('ERROR')}" skipped="${count('SKIP')}" time="${seconds(time)}" timestamp="${xml(s.startedAt ?? '')}">\n${cases}\n  </testsuite>`;
+    return `  <testsuite name="${xml(`${s.environment} ${label}`)}" tests="${checks.length}" failures="${count('FAIL')}" errors="${count('ERROR')}" skipped="${count('SKIP', 'NOT_RUN')}" time="${seconds(time)}" timestamp="${xml(s.startedAt ?? '')}">\n${cases}\n  </testsuite>`;
   });
   const incomplete = s.incomplete
     ? `  <testsuite name="${xml(`${s.environment} run`)}" tests="1" failures="0" errors="1" skipped="0">\n    <testcase classname="${xml(`${s.environment}.run`)}" name="run completed"><error message="INCOMPLETE" type="incomplete">${xml(s.incomplete.reasons.join('\n'))}</error></testcase>\n  </testsuite>\n`
