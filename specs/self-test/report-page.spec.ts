@@ -84,6 +84,9 @@ test('a body is pretty-printed and cut to a screenful, with a pointer to the led
   expect(b.cut).toMatch(/^… cut: \d+ more characters — whole excerpt in ledger\/worker-0\.ndjson, exchange x1$/);
   expect(readableBody('{"a":1}', 7, 'w')).toEqual({ text: '{\n  "a": 1\n}', cut: null });
   expect(readableBody('{"a":', 9000, 'w').cut).toContain('the body had 9000 bytes, the ledger keeps the first 5');
+  // A cut excerpt of a JSON array (events) does not parse: it still reads one element per line.
+  const partial = events.slice(0, 300);
+  expect(readableBody(partial, 14_000, 'w').text.split('\n')[1]).toMatch(/^\{"id":"e1",/);
 });
 
 test('JUnit case names carry the requirement id once and no tags; times are seconds from the check', () => {

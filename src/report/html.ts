@@ -52,7 +52,8 @@ export function readableBody(excerpt: string | undefined, bytes: number, where: 
   try {
     text = JSON.stringify(JSON.parse(excerpt), null, 2);
   } catch {
-    // Not JSON, or an excerpt of a longer body: shown as recorded.
+    // An excerpt of a longer JSON body does not parse: one array element or object per line at least.
+    if (/^\s*[[{]/.test(excerpt)) text = excerpt.replace(/},\s*{/g, '},\n{');
   }
   const lines = text.split('\n');
   let shown = lines.slice(0, BODY_LINES).join('\n');
