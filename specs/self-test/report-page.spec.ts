@@ -208,7 +208,9 @@ test.describe('the page in a browser', () => {
     await expect(status.locator('td.expected')).toHaveText('204');
     await expect(status.locator('td.actual')).toHaveText('200');
     await expect(status).toBeInViewport();
-    await expect(first.locator('.req').first()).toContainText('—');
+    // Each failed requirement with its statement: the catalogue's, or a contract check's title.
+    await expect(first.locator('.req', { hasText: 'LC-' }).first()).toContainText('—');
+    await expect(first.locator('.req', { hasText: 'CT-STATUS-001' })).toContainText('The status code is documented for the operation');
     await expect(first.locator('.exchange .response').first()).toContainText('HTTP 200');
     // No assertion-library text anywhere on the page.
     expect(await p.content()).not.toMatch(/expect\(received\)|Object\.is equality/);

@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { describeResponseFinding, prepareContract, type ContractRole, type PreparedContract, type Verdict } from '../contract/index.ts';
+import { allChecks, describeResponseFinding, prepareContract, type ContractRole, type PreparedContract, type Verdict } from '../contract/index.ts';
 import type { ExchangeEntry, LedgerEntry, RunStartEntry, TestBoundaryEntry, VerdictEntry } from '../ledger/entries.ts';
 import { readLedger } from '../ledger/writer.ts';
 import { redactText } from '../ledger/redact.ts';
@@ -285,6 +285,7 @@ export async function summarizeRun(runDir: string, options: SummarizeOptions = {
   const transitions = coverageOf((v) => v.transition, oracle.transitions, REFERENCE_TRANSITIONS, 'reference-diagram');
   const illegalCells = coverageOf((v) => v.cell, oracle.illegalCells, undefined, 'reference-diagram');
 
+  const contractRequirements = new Map(allChecks().map((c) => [c.requirement, { statement: c.title, citation: undefined as string | undefined }]));
   const reqVerdicts = new Map<string, Verdict>();
   for (const c of checkList) if (c.verdict !== 'SKIP' && c.requirement !== 'UNTRACED') reqVerdicts.set(c.requirement, reqVerdicts.has(c.requirement) ? worst(reqVerdicts.get(c.requirement)!, c.verdict) : c.verdict);
   const catalogue = oracle.requirements?.map((r) => r.id);
@@ -296,7 +297,8 @@ export async function summarizeRun(runDir: string, options: SummarizeOptions = {
     total: catalogue ? catalogue.length : null,
     percent: catalogue ? pct(reqCovered, catalogue.length) : null,
     items: reqKeys.map((key) => {
-      const entry = oracle.requirements?.find((r) => r.id === key);
+      // Contract requirements (CT-…) are the response checks; their title is their statement.
+      const entry = oracle.requirements?.find((r) => r.id === key) ?? contractRequirements.get(key);
       return {
         key,
         covered: reqVerdicts.has(key),
