@@ -136,7 +136,9 @@ function fullRun(runId: string, fault: boolean): { dir: string; errors: Record<s
   return { dir, errors };
 }
 
-const trendOf = (runId: string, s: RunSummary): TrendPoint[] => Array.from({ length: 20 }, (_, i) => ({ runId: i === 19 ? runId : `r${i}`, at: at(i), verdict: 'PASS', counts: s.counts, newFailures: [], newPasses: [] }));
+// The last point is this run; a passing run after a failing one has new passes and no new failures.
+const trendOf = (runId: string, s: RunSummary): TrendPoint[] =>
+  Array.from({ length: 20 }, (_, i) => ({ runId: i === 19 ? runId : `r${i}`, at: at(i), verdict: i === 18 ? 'FAIL' : 'PASS', counts: s.counts, newFailures: [], newPasses: i === 19 && s.verdict === 'PASS' ? ['test:x › LC-HAPPY-001'] : [] }));
 
 async function page(file: string, browser: Browser) {
   const p = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -191,7 +193,8 @@ test.describe('the page in a browser', () => {
     await expect(rows).toHaveCount(1);
     await expect(rows.first()).toContainText('a repeated confirm while still Published is a 204 no-op');
     await expect(rows.first()).toContainText('Altinn/altinn-broker@161ba122:src/Altinn.Broker.Application/ConfirmDownload/ConfirmDownloadHandler.cs#L');
-    // No red badge anywhere in a passing run.
+    // No red badge anywhere in a passing run, even right after a failing one.
+    await expect(p.locator('#since')).toHaveText('Since the previous run: 1 new passes');
     await expect(p.locator('.v-FAIL:visible, .v-ERROR:visible, .new:visible')).toHaveCount(0);
     await p.close();
   });
