@@ -1,5 +1,5 @@
 /**
- * Service owner and resource configuration (BEHAVIOUR §9.1–§9.4), and the clock-driven purges that
+ * Service owner and resource configuration, and the clock-driven purges that
  * a short resource TTL or grace period makes observable over HTTP (§3.4, §3.5). Every test here
  * owns the environment's second ("scratch") resource, so the file runs serially and restores it.
  */

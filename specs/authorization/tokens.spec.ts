@@ -1,5 +1,5 @@
 /**
- * Authorization (BEHAVIOUR §1.2, §4): no token, a token signed by an unknown key, `alg: none`, an
+ * Authorization: no token, a token signed by an unknown key, `alg: none`, an
  * untrusted issuer, an expired token, a token without the operation's scope, a caller that is not a
  * party, the sender doing a recipient's operation and back. Forged tokens are minted with jose and
  * sent with `call({ bearer })`.

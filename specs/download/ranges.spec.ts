@@ -1,5 +1,5 @@
 /**
- * Download (BEHAVIOUR §7): the full response's headers, every range form of §7.2 (a-b, a-, suffix,
+ * Download: the full response's headers, every range form of §7.2 (a-b, a-, suffix,
  * clamped end, unsatisfiable, ignored forms), a zero-byte file, and the DownloadStarted bookkeeping
  * (ranged downloads debounced, full downloads always recorded).
  */

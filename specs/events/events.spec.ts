@@ -1,5 +1,5 @@
 /**
- * Events (BEHAVIOUR §5): which CloudEvents each transition emits, to whom, with which payload
+ * Events: which CloudEvents each transition emits, to whom, with which payload
  * shape. Gated on the `events` capability; a Broker whose events cannot be observed over HTTP yet
  * makes these `fixme` with the reason, never a pass.
  */

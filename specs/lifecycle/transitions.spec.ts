@@ -1,5 +1,5 @@
 /**
- * Lifecycle suite: every transition of BEHAVIOUR §3.2 that a Broker shows over HTTP without moving
+ * Lifecycle suite: every transition of the oracle's state machine that a Broker shows over HTTP without moving
  * its clock — initialize, streamed and multipart uploads with and without virus scan, checksum
  * given / mismatching / absent, EICAR → Failed, downloads (bytes identical), confirms with one and
  * several recipients. Each verdict carries its transition key and, for async states, time-to-state.

@@ -1,5 +1,5 @@
 /**
- * TUS resumable upload (BEHAVIOUR §8): OPTIONS, create (Initialized → UploadStarted), PATCH to the
+ * TUS resumable upload: OPTIONS, create (Initialized → UploadStarted), PATCH to the
  * last byte and the background completion (→ Published, or through UploadProcessing with a
  * checksum, or → Failed on a checksum mismatch), and a streamed upload after TUS create
  * (UploadStarted written again). Gated on the `tus` capability; a Broker that does not serve TUS

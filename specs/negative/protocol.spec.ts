@@ -1,5 +1,5 @@
 /**
- * Protocol-level refusals that come before the Broker's own checks (BEHAVIOUR §1.1, §1.4c, §2):
+ * Protocol-level refusals that come before the Broker's own checks:
  * a non-GUID id, a wrong Content-Type on upload (415 even without a token), an unsupported Accept
  * header (406 before authentication).
  */

@@ -1,5 +1,5 @@
 /**
- * Search (BEHAVIOUR §6): filters (status, recipientStatus, role), the date rule (from+to inclusive,
+ * Search: filters (status, recipientStatus, role), the date rule (from+to inclusive,
  * one bound strict, status time with status), ordering, the URN-sender quirk, and refusals. Each
  * test creates its own transfers and searches in a window around their own timestamps, so other
  * workers' transfers cannot change the outcome; assertions look only at the test's own ids.

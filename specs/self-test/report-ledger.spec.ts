@@ -202,14 +202,14 @@ test('Allure results get the environment as label and parameter, requirement lab
   expect(local.historyId).not.toBe(tt02.historyId);
 });
 
-test('the oracle catalogue is read from its exports: transition keys, requirement ids, illegal cells', () => {
+test('the oracle catalogue is read from its exports: transition keys, requirements with statement and citation, illegal cells', () => {
   const c = catalogueFrom({
     TRANSITIONS: [{ key: 'A->B[x]', from: 'A', to: 'B' }],
-    REQUIREMENTS: [{ id: 'LC-X-001', statement: '…' }],
+    REQUIREMENTS: [{ id: 'LC-X-001', statement: '…', citation: 'https://docs.altinn.studio/' }],
     ILLEGAL_CELLS: [{ key: 'Published|upload|sender' }],
     transition: () => undefined,
   });
-  expect(c).toEqual({ transitions: ['A->B[x]'], requirements: [{ id: 'LC-X-001' }], illegalCells: ['Published|upload|sender'] });
+  expect(c).toEqual({ transitions: ['A->B[x]'], requirements: [{ id: 'LC-X-001', statement: '…', citation: 'https://docs.altinn.studio/' }], illegalCells: ['Published|upload|sender'] });
 });
 
 test('CLI: unknown environment, missing run directory, corrupt or newer summary are one line and exit 2', async () => {

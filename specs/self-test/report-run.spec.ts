@@ -3,7 +3,8 @@
  * with one injected fault (confirm answers 200 instead of 204) write summary.json (valid against
  * its schema), index.html, junit.xml, Allure results, history and latest; the diff of the two shows
  * exactly the affected checks as new failures; a real browser (Debian chromium) shows the verdict,
- * a failure's evidence and the state diagram without a single network request.
+ * the fault as one root cause with expected 204 vs actual 200, its evidence, and the state diagram,
+ * without a single network request; JUnit carries real durations and names without repeated ids.
  */
 import { chromium, expect, test } from '@playwright/test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -64,6 +65,11 @@ test('a clean run against the local Broker: exit 0, the verdict and the report p
   expect(junit).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites /);
   expect(junit).toContain('name="LC-HAPPY-001 ');
   expect(junit).not.toContain('<failure');
+  // Real durations, and the requirement id only once in a name.
+  const happy = /<testcase classname="local\.test" name="LC-HAPPY-001 [^"]*" time="(\d+\.\d{3})"/.exec(junit);
+  expect(Number(happy?.[1])).toBeGreaterThan(0);
+  expect(junit).not.toMatch(/name="([A-Z]+-[A-Z0-9-]+) \1 /);
+  expect(junit).not.toContain('time="0"');
 
   const allure = join(runDir('clean'), 'allure-results');
   const results = readdirSync(allure).filter((f) => f.endsWith('-result.json')).map((f) => JSON.parse(readFileSync(join(allure, f), 'utf8')) as { labels: { name: string; value: string }[]; historyId: string; name: string });
@@ -128,11 +134,18 @@ test('a real browser shows the verdict, a failure with its evidence and curl rep
     await expect(page.locator('#verdict')).toHaveText('FAIL');
     await expect(page.locator('#verdict')).toBeVisible();
 
-    const failure = page.locator('details.failure[data-check="contract:reference:status_code_conformance:confirmDownload"]');
-    await expect(failure).toBeVisible();
+    // One cause at the top for the injected fault, its values visible without expanding anything.
+    const failure = page.locator('section.cause').first();
+    await expect(failure).toHaveAttribute('data-cause', 'confirmDownload 200');
+    await expect(page.locator('section.cause')).toHaveCount(1);
+    await expect(failure.locator('td.expected').first()).toHaveText('204');
+    await expect(failure.locator('td.actual').first()).toHaveText('200');
+    await expect(failure.locator('td.actual').first()).toBeInViewport();
+    await expect(failure.locator('tr[data-check="contract:reference:status_code_conformance:confirmDownload"]')).toHaveCount(1);
     await expect(failure.locator('.response').first()).toContainText('HTTP 200');
     await expect(failure.locator('.request').first()).toContainText('confirmdownload');
     await expect(failure.locator('.curl').first()).toContainText('"Authorization: Bearer $TOKEN"');
+    expect(await page.content()).not.toMatch(/expect\(received\)|Object\.is equality/);
 
     const diagram = page.locator('#state-diagram');
     await expect(diagram).toBeVisible();

@@ -47,7 +47,7 @@ test('every catalogued requirement is referenced by a spec, iterated through its
     if (r.table === 'TRANSITIONS' && TRANSITIONS.some((t) => t.requirement === r.id && allText.includes(t.key))) return false;
     return true;
   });
-  expect(uncovered.map((r) => `${r.id} (${r.source}): ${r.statement}`)).toEqual([]);
+  expect(uncovered.map((r) => `${r.id} (${r.citation}): ${r.statement}`)).toEqual([]);
 });
 
 test('every requirement id a spec or an oracle table cites is in the catalogue', () => {

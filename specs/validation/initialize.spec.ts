@@ -1,5 +1,5 @@
 /**
- * Validation of initialize (BEHAVIOUR §2.2, §1.4b): every rule of the oracle's INIT_RULES violated
+ * Validation of initialize: every rule of the oracle's INIT_RULES violated
  * once on an otherwise valid, faker-filled body; the INIT_BOUNDARIES that must still pass (and what
  * is then stored); the processing-order refusals after validation (codes 6, 28, 26, 27, 5, 2);
  * multipart keys prefixed `Metadata.`.

@@ -75,3 +75,21 @@ test('--help explains every command and its options', async () => {
   expect(await help('report', 'diff')).toContain('--html <file>');
   expect(await help('report', 'open')).toContain('--open');
 });
+
+test('requirements lists the catalogue with statements and citations, filtered by id prefix; --json adds the source link', async () => {
+  const text = await run('requirements', 'lc-confirm');
+  expect(text.code).toBe(0);
+  expect(text.out).toMatch(/^LC-CONFIRM-003 +a repeated confirm while still Published is a 204 no-op\n +Altinn\/altinn-broker@161ba122:src\/Altinn\.Broker\.Application\/ConfirmDownload\/ConfirmDownloadHandler\.cs#L\d+$/m);
+  expect(text.out).not.toContain('LC-HAPPY-001');
+  const json = await run('requirements', 'AUTH-001', 'EVT', '--json');
+  const list = JSON.parse(json.out) as { id: string; statement: string; citation: string; url: string }[];
+  expect(list.map((r) => r.id)).toEqual(expect.arrayContaining(['AUTH-001', 'EVT-001', 'EVT-008']));
+  expect(list.every((r) => r.id === 'AUTH-001' || r.id.startsWith('EVT'))).toBe(true);
+  expect(list.find((r) => r.id === 'AUTH-001')?.url).toMatch(/^https:\/\/github\.com\/Altinn\/altinn-broker\/blob\/161ba1223862bb420022844eed09ff48c83a3840\/src\/.+#L\d+$/);
+});
+
+test('requirements with a prefix no id has: one line naming the areas, exit 2', async () => {
+  const r = await run('requirements', 'NOPE');
+  expect(r.code).toBe(2);
+  expect(r.err).toMatch(/^broker-conformance: no requirement id starts with 'NOPE' \(areas: LC, .*\bEVT\b.*\)$/);
+});

@@ -10,6 +10,7 @@ import { RunDirectoryError } from '../report/summarize.ts';
 import { contractLint } from './contract-lint.ts';
 import { EXIT_USAGE } from './exit-codes.ts';
 import { reportBuild, reportDiff, reportOpen } from './report.ts';
+import { requirementsCommand } from './requirements.ts';
 import { conformanceRun } from './run.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -51,6 +52,18 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
     .option('--workers <n>', 'Playwright workers')
     .action(async (options: { env: string; grep?: string; contract?: string; workers?: string }) => {
       exitCode = await conformanceRun(options, io);
+    });
+
+  program
+    .command('requirements')
+    .description(
+      'list the requirement catalogue: each id with one sentence saying what the Broker must do and its public citation ' +
+        '(the Broker source file and line at the snapshot the oracle describes). Exit 0; 2 when no id matches.',
+    )
+    .argument('[prefix...]', 'only ids starting with one of these (case-insensitive), e.g. LC-CONFIRM or AUTH')
+    .option('--json', 'print as JSON (id, statement, citation, url, table, skip)')
+    .action((prefixes: string[], options: { json?: boolean }) => {
+      exitCode = requirementsCommand(prefixes, options, io.out);
     });
 
   const report = program.command('report').description('find, compare and rebuild run reports under reports/ (or BROKER_REPORTS_DIR)');

@@ -185,7 +185,7 @@ export class BrokerClient {
     return this.call({ method: 'GET', path: '/health', anonymous: true });
   }
 
-  // --- TUS (BEHAVIOUR §8) ----------------------------------------------------------------------
+  // --- TUS ----------------------------------------------------------------------
 
   tus(method: 'OPTIONS' | 'POST' | 'HEAD' | 'PATCH' | 'DELETE', id: string, options: { partial?: string; headers?: Record<string, string>; body?: OutgoingBody } = {}): Promise<Checked<never>> {
     const path = `${API}/filetransfer/upload/tus/${id}${options.partial ? `/partial/${options.partial}` : ''}`;

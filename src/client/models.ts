@@ -1,4 +1,4 @@
-/** @module The Broker's wire models as the harness reads them (names as serialized, BEHAVIOUR §2). */
+/** @module The Broker's wire models as the harness reads them (names as serialized). */
 
 export type FileTransferStatus =
   | 'Initialized'
@@ -89,7 +89,7 @@ export interface ServiceOwnerOverview {
   storageProviders: { type: string; deploymentStatus: string; deploymentEnvironment: string | null }[];
 }
 
-/** A Broker domain error (BEHAVIOUR §1.4a) or a validation problem (§1.4b). */
+/** A Broker domain error or a validation problem (§1.4b). */
 export interface ProblemBody {
   type?: string;
   title?: string;

@@ -69,6 +69,7 @@ export interface VerdictEntry {
   expected?: unknown;
   actual?: unknown;
   exchangeIds: string[];
+  /** The requirement's public citation (Altinn/altinn-broker@<commit>:<path>#Lnn or an https page). */
   source?: string;
   /** Coverage keys this verdict exercises: a state transition (`Initialized->UploadStarted`), an illegal cell (`Published|upload|sender`). */
   transition?: string;

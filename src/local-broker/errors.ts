@@ -1,4 +1,4 @@
-/** @module The Broker's error catalogue (BEHAVIOUR §1.5) as one table, plus the problem types handlers throw. */
+/** @module The Broker's error catalogue as one table, plus the problem types handlers throw. */
 
 export interface BrokerErrorDef {
   readonly code: number;

@@ -1,4 +1,4 @@
-/** @module File transfer data as the local Broker stores it, and the status names and texts of BEHAVIOUR §3.1. */
+/** @module File transfer data as the local Broker stores it, and the status names and their default texts. */
 
 export const FILE_TRANSFER_STATUSES = [
   'Initialized',

@@ -1,7 +1,6 @@
 /**
  * @module The (situation × operation × actor) matrix: for every cell what the Broker must answer,
- * derived from the documented check order of each endpoint (BEHAVIOUR §1.2, §2.3, §2.5, §2.9, §4.3,
- * §7.1). `ILLEGAL_CELLS` lists the refusals; a verdict exercising one carries its `cell` key.
+ * derived from the documented check order of each endpoint. `ILLEGAL_CELLS` lists the refusals; a verdict exercising one carries its `cell` key.
  */
 import { BROKER_ERRORS, type BrokerErrorName } from './errors.ts';
 import type { Capabilities } from '../config/types.ts';

@@ -1,4 +1,4 @@
-/** @module The Broker's domain errors the suites expect, by name: HTTP status, `BRO-000NN` code and exact detail (BEHAVIOUR §1.5). */
+/** @module The Broker's domain errors the suites expect, by name: HTTP status, `BRO-000NN` code and exact detail. */
 
 export interface BrokerError {
   /** Numeric Altinn code; on the wire `BRO-` + five digits. */

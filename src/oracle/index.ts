@@ -1,7 +1,7 @@
 /**
  * @module The oracle: what the Broker must do, as data (states, transitions, the illegal-move
  * matrix, validation rules, the requirement catalogue) and the conditions that judge responses
- * against it. Written from BEHAVIOUR.md, never from the local Broker.
+ * against it. Written from the Broker's source and observed behaviour, never from the local Broker.
  */
 export * from './states.ts';
 export * from './errors.ts';

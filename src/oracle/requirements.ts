@@ -1,6 +1,7 @@
 /**
- * @module The requirement catalogue: every requirement the suites check, with a stable id, the
- * BEHAVIOUR.md section it comes from and one line saying what must hold. Rules generated from data
+ * @module The requirement catalogue: every requirement the suites check, with a stable id, one
+ * sentence in our own words saying what must hold, and a public citation of where the Broker does it
+ * (its source at the snapshot we describe, or a public documentation page). Rules generated from data
  * tables (validation rules, illegal cells) name the table; requirements no HTTP road can show yet
  * carry `skip` with the reason.
  */
@@ -8,152 +9,219 @@ import { INIT_BOUNDARIES, INIT_RULES, RESOURCE_BOUNDARIES, RESOURCE_RULES } from
 
 export interface Requirement {
   id: string;
-  /** BEHAVIOUR.md section(s), e.g. `§2.9`. */
-  source: string;
+  /** One sentence in our own words: what the Broker must do. */
   statement: string;
-  /** The oracle table a spec iterates to check it (`INIT_RULES`, `ILLEGAL_CELLS`…), when not named literally in a spec. */
-  table?: 'INIT_RULES' | 'INIT_BOUNDARIES' | 'RESOURCE_RULES' | 'RESOURCE_BOUNDARIES' | 'ILLEGAL_CELLS' | 'TRANSITIONS';
   /**
-   * A public citation: `Altinn/altinn-broker@<commit>:<path>[#Lnn]` (the Broker's source) or an https
+   * A public citation: `Altinn/altinn-broker@161ba122:<path>[#Lnn]` (the Broker's source) or an https
    * URL of public documentation. Never a document outside this repository.
    */
-  citation?: string;
+  citation: string;
+  /** The oracle table a spec iterates to check it (`INIT_RULES`, `ILLEGAL_CELLS`…), when not named literally in a spec. */
+  table?: 'INIT_RULES' | 'INIT_BOUNDARIES' | 'RESOURCE_RULES' | 'RESOURCE_BOUNDARIES' | 'ILLEGAL_CELLS' | 'TRANSITIONS';
   /** Not checked by any suite, and why. */
   skip?: string;
 }
 
-const r = (id: string, source: string, statement: string, extra: Partial<Requirement> = {}): Requirement => ({ id, source, statement, ...extra });
+/** The Broker snapshot every source citation points into (Altinn/altinn-broker). */
+export const CITED_BROKER_COMMIT = '161ba122';
+/** What a citation must look like: a path (and line) in the Broker's source at that snapshot, or a public https page. */
+export const CITATION_PATTERN = /^(?:Altinn\/altinn-broker@161ba122:src\/[A-Za-z0-9_./-]+\.[a-z]+(?:#L\d+(?:-L\d+)?)?|https:\/\/[^\s]+)$/;
+
+/** A file (and line) of the Broker's source: `broker('API/Program.cs', 169)` is `src/Altinn.Broker.API/Program.cs#L169`. */
+export function broker(path: string, line?: number): string {
+  return `Altinn/altinn-broker@${CITED_BROKER_COMMIT}:src/Altinn.Broker.${path}${line ? `#L${line}` : ''}`;
+}
+/** A citation as a link a reader can open: the GitHub page of the cited file and line, or the cited page itself. */
+export function citationUrl(citation: string): string | undefined {
+  if (/^https:\/\//.test(citation)) return citation;
+  const m = /^Altinn\/altinn-broker@161ba122:([^#]+)(?:#L(\d+))?$/.exec(citation);
+  return m ? `https://github.com/Altinn/altinn-broker/blob/161ba1223862bb420022844eed09ff48c83a3840/${m[1]}${m[2] ? `#L${m[2]}` : ''}` : undefined;
+}
+const api = (path: string, line?: number) => broker(`API/${path}`, line);
+const app = (path: string, line?: number) => broker(`Application/${path}`, line);
+
+const r = (id: string, citation: string, statement: string, extra: Partial<Requirement> = {}): Requirement => ({ id, citation, statement, ...extra });
 
 const HAND_WRITTEN: Requirement[] = [
-  // lifecycle (§3)
-  r('LC-HAPPY-001', '§3.2', 'a single-recipient transfer goes Initialized → Published → AllConfirmedDownloaded'),
-  r('LC-INIT-001', '§2.2', 'initialize answers 200 {fileTransferId} and the transfer is Initialized with each recipient Initialized'),
-  r('LC-UPLOAD-001', '§2.3', 'a streamed upload writes UploadStarted and answers 200 {fileTransferId}'),
-  r('LC-UPLOAD-002', '§3.2', 'an upload on a transfer already UploadStarted writes UploadStarted again', { table: 'TRANSITIONS' }),
-  r('LC-PUBLISH-001', '§3.3', 'without virus scan an upload publishes inside the request: UploadStarted → Published'),
-  r('LC-PUBLISH-002', '§3.3', 'with virus scan an upload goes through UploadProcessing'),
-  r('LC-PUBLISH-003', '§3.2', 'a clean scan result publishes the transfer'),
-  r('LC-PUBLISH-004', '§2.5', 'published is null before publishing and equals the Published history time after'),
-  r('LC-PUBLISH-005', '§3.2', 'there is never a second Published history entry'),
-  r('LC-MULTIPART-001', '§2.4', 'multipart initialize-and-upload creates and publishes a transfer in one call'),
-  r('LC-MULTIPART-002', '§2.4, §2.3', 'a multipart upload whose MD5 differs from its checksum answers 400 code 9; the transfer it created remains, Failed'),
-  r('LC-MD5-001', '§3.6, §7.2', 'the downloaded bytes are identical to the uploaded bytes (MD5) and checksum holds their MD5'),
-  r('LC-CHECKSUM-001', '§3.6', 'an upload matching the initialize checksum publishes; the checksum is echoed'),
-  r('LC-CHECKSUM-002', '§3.6', 'without an initialize checksum the computed MD5 is stored'),
-  r('LC-EMPTY-001', '§2.3', 'a zero-byte upload publishes with size 0 and the MD5 of nothing'),
-  r('LC-FAIL-001', '§2.3, §3.2', 'a checksum mismatch answers 400 code 9 and leaves the transfer Failed with text `Checksum mismatch`'),
-  r('LC-FAIL-002', '§3.2', 'EICAR with virus scan ends Failed with a `Malware scan failed:` text'),
-  r('LC-FAIL-003', '§2.3', 'a storage exception answers 500 code 8 and leaves the transfer Failed'),
-  r('LC-STATE-001', '§3.1', 'each state shows its default status text in overview and history'),
-  r('LC-STATE-002', '§2.5', 'recipients are listed as 0192:<orgno> with the highest status they reached and its text'),
-  r('LC-MULTI-001', '§2.9', 'with two recipients the first confirm keeps Published; the second reaches AllConfirmedDownloaded'),
-  r('LC-DOWNLOAD-001', '§7.2', 'a download adds a DownloadStarted entry for the recipient; the file status stays'),
-  r('LC-DOWNLOAD-002', '§3.5, §7.2', 're-download after AllConfirmedDownloaded is allowed and recorded'),
-  r('LC-CONFIRM-001', '§2.9', 'a confirm that is not the last sets the recipient DownloadConfirmed only'),
-  r('LC-CONFIRM-002', '§2.9', 'the last confirm reaches AllConfirmedDownloaded'),
-  r('LC-CONFIRM-003', '§2.9, §10.2', 'a repeated confirm while still Published is a 204 no-op'),
-  r('LC-TUS-001', '§8.4', 'TUS create answers 201 with a relative Location and sets UploadStarted'),
-  r('LC-TUS-002', '§8.6', 'a TUS upload without scan or checksum publishes after the last byte'),
-  r('LC-TUS-003', '§8.6', 'a TUS upload with a checksum goes through UploadProcessing to Published'),
-  r('LC-TUS-004', '§8.6', 'a TUS upload whose MD5 differs from the initialize checksum ends Failed'),
-  r('LC-TUS-005', '§8.3', 'TUS OPTIONS answers 204 with the TUS version and extensions'),
-  r('LC-CLOCK-001', '§3.4', 'at expirationTime a transfer is Purged (overview still readable)'),
-  r('LC-CLOCK-002', '§3.5', 'after the grace period following the last confirm the transfer is Purged'),
-  r('LC-CLOCK-003', '§3.2', 'a transfer stuck 24 h in UploadStarted is marked Failed'),
-  r('LC-EXPIRY-001', '§2.2, §3.4', 'expirationTime is created + the resource TTL'),
-  // illegal moves (§2.3, §2.9, §7.1)
-  r('NEG-NOTFOUND-001', '§4.3', 'every operation on an unknown id answers 404 code 1, before any access check', { table: 'ILLEGAL_CELLS' }),
-  r('NEG-UPLOAD-001', '§2.3', 'upload beyond UploadStarted answers 409 code 4', { table: 'ILLEGAL_CELLS' }),
-  r('NEG-UPLOAD-002', '§3.2', 'a Failed transfer cannot be uploaded again (409 code 4)', { table: 'ILLEGAL_CELLS' }),
-  r('NEG-DOWNLOAD-001', '§7.1', 'download outside Published/AllConfirmedDownloaded answers 403 code 7', { table: 'ILLEGAL_CELLS' }),
-  r('NEG-CONFIRM-001', '§2.9', 'confirm with no file stored answers 400 code 3', { table: 'ILLEGAL_CELLS' }),
-  r('NEG-CONFIRM-002', '§2.9', 'confirm when not Published answers 400 code 10 (also the last recipient confirming twice)', { table: 'ILLEGAL_CELLS' }),
-  r('NEG-CONFIRM-003', '§2.9', 'confirm before downloading answers 400 code 19', { table: 'ILLEGAL_CELLS' }),
-  r('NEG-TUS-001', '§8.2, §8.8', 'TUS create refusals (unknown id, not the sender, status ≥ UploadProcessing) are text/plain with the Broker message and status', { table: 'ILLEGAL_CELLS' }),
-  r('NEG-CELL-001', '§2', 'every refused (state, operation, actor) cell answers its exact status and code', { table: 'ILLEGAL_CELLS' }),
-  r('NEG-NOCHANGE-001', '§2.3, §2.9', 'a refused operation changes neither the status history nor the recipient history'),
-  r('NEG-ID-001', '§2', 'a non-GUID file transfer id is a 400 validation problem keyed fileTransferId'),
-  r('NEG-CT-001', '§1.4c', 'a wrong Content-Type on upload is an empty 415, even without a token'),
-  r('NEG-ACCEPT-001', '§1.1', 'an unsupported Accept header is a plain-text 406 before authentication'),
-  // validation processing order (§2.2 steps 1-8)
-  r('VAL-INIT-030', '§2.2, §10.7', 'initialize on a resource the Broker has not configured answers 401 code 6'),
-  r('VAL-INIT-031', '§2.2', 'a recipient outside the resource access list answers 400 code 28'),
-  r('VAL-INIT-032', '§2.2', 'a required party that is neither sender nor recipient answers 400 code 26'),
-  r('VAL-INIT-033', '§2.2', 'a required party with more than one recipient answers 400 code 27'),
-  r('VAL-INIT-034', '§2.2', 'a resource missing from the Resource Registry answers 403 code 5'),
-  r('VAL-INIT-035', '§2.2', 'a resource whose service owner is not registered answers 400 code 2'),
-  r('VAL-INIT-036', '§2.4, §1.4b', 'multipart validation errors are keyed Metadata.<Field>'),
-  // authorization (§1.2, §4)
-  r('AUTH-001', '§1.2', 'no token: 401, empty body, WWW-Authenticate: Bearer', { table: 'ILLEGAL_CELLS' }),
-  r('AUTH-002', '§1.2', 'a token signed by an unknown key: 401 empty'),
-  r('AUTH-003', '§1.2', 'an expired token: 401 empty (zero clock skew)'),
-  r('AUTH-004', '§1.2', 'a token without the operation\'s scope: 403 empty'),
-  r('AUTH-005', '§1.2, §4.3', 'a recipient (read-only) token cannot upload: 403 empty', { table: 'ILLEGAL_CELLS' }),
-  r('AUTH-006', '§4.3', 'a non-party reading overview/details: 401 code 6', { table: 'ILLEGAL_CELLS' }),
-  r('AUTH-007', '§4.3', 'a caller that is not the sender uploading: 401 code 6', { table: 'ILLEGAL_CELLS' }),
-  r('AUTH-008', '§4.3', 'a caller that is not a recipient downloading or confirming (the sender too): 401 code 6', { table: 'ILLEGAL_CELLS' }),
-  r('AUTH-009', '§1.2, §9', 'service-owner endpoints refuse sender/recipient tokens with 403 empty'),
-  r('AUTH-010', '§4.3, §6', 'search by a non-party answers 200 without others\' transfers'),
-  r('AUTH-011', '§1.2', 'an alg:none token: 401'),
-  r('AUTH-012', '§1.2', 'a token from an untrusted issuer: 401'),
-  r('AUTH-013', '§4.1', 'the caller org is read from the token: a recipient org in a write-scoped token still cannot upload for the sender'),
-  // search (§6)
-  r('SEARCH-001', '§6', 'resourceId is required: 400 validation problem keyed resourceId'),
-  r('SEARCH-002', '§6', 'status filters on the current status'),
-  r('SEARCH-003', '§6', 'recipientStatus filters on the caller\'s latest actor status'),
-  r('SEARCH-004', '§6', 'role=Sender keeps sent transfers, role=Recipient received ones'),
-  r('SEARCH-005', '§6', 'default order is newest first'),
-  r('SEARCH-006', '§6', 'orderAscending=true gives oldest first'),
-  r('SEARCH-007', '§6', 'from+to are inclusive; only from is strictly after; only to is strictly before'),
-  r('SEARCH-008', '§6', 'an invalid from is a 400 validation problem'),
-  r('SEARCH-009', '§6, §10.7', 'a transfer initialized with a URN sender is not found by its sender'),
-  r('SEARCH-010', '§6', 'a urn:altinn:resource: resourceId in search is not stripped: 401 code 6'),
-  r('SEARCH-011', '§6', 'after confirm, a re-download makes recipientStatus=DownloadConfirmed stop matching'),
-  r('SEARCH-012', '§6', 'with status, from/to compare the time the transfer entered that status'),
-  // download (§7)
-  r('DL-FULL-001', '§7.2', 'a full download is 200 octet-stream with Content-Disposition, Accept-Ranges: bytes and Content-Length'),
-  r('DL-RANGE-001', '§7.2', 'bytes=a-b answers 206 with Content-Range and the exact bytes'),
-  r('DL-RANGE-002', '§7.2', 'bytes=a- answers the rest of the file'),
-  r('DL-RANGE-003', '§7.2', 'a suffix range bytes=-n answers the last n bytes'),
-  r('DL-RANGE-004', '§7.2', 'an end beyond the file is clamped to the last byte'),
-  r('DL-RANGE-005', '§7.2', 'a start at or past the size is 416 code 29 without Content-Range'),
-  r('DL-RANGE-006', '§7.2', 'bytes=-0 is 416 code 29'),
-  r('DL-RANGE-007', '§7.2', 'several ranges are ignored: full 200'),
-  r('DL-RANGE-008', '§7.2', 'another unit or a malformed header is ignored: full 200'),
-  r('DL-RANGE-009', '§7.2', 'bytes=5-2 does not parse and is ignored: full 200'),
-  r('DL-RANGE-010', '§7.2', 'any range on a zero-byte file is 416 code 29'),
-  r('DL-RANGE-011', '§7.2', 'ranged downloads by one org are debounced to one DownloadStarted entry'),
-  r('DL-RANGE-012', '§7.2', 'every non-ranged download adds a DownloadStarted entry'),
-  // admin (§9)
-  r('ADM-RES-012', '§9.3, §9.4', 'PUT answers 204 empty and GET reads every key back'),
-  r('ADM-RES-013', '§9.3', 'PUT on a resource owned by another organisation answers 401 code 6'),
-  r('ADM-RES-014', '§9.3', 'PUT on a registry resource without owner answers 403 code 5'),
-  r('ADM-RES-015', '§9.3', 'PUT by the owner when the owner is no registered service owner answers 400 code 24'),
-  r('ADM-RES-016', '§9.4', 'GET on an unconfigured resource answers 400 code 25'),
-  r('ADM-RES-017', '§9.3', 'a first PUT of {} configures a registry-only resource'),
-  r('ADM-RES-018', '§9.3', 'a refused PUT writes nothing'),
-  r('ADM-SO-001', '§9.2', 'GET serviceowner answers the name and storage providers'),
-  r('ADM-SO-002', '§9.1', 'registering an existing service owner answers 409 code 7002'),
-  r('ADM-SO-003', '§9.1', 'POST serviceowner with a non-JSON Content-Type is an empty 415'),
-  r('ADM-SO-004', '§9.2', 'GET serviceowner for an unregistered organisation answers 404 code 7004'),
-  // events (§5)
-  r('EVT-001', '§5.1', 'initialize emits filetransferinitialized to the sender'),
-  r('EVT-002', '§5.1', 'publishing emits one published event to the sender and one to each recipient'),
-  r('EVT-003', '§5.1', 'confirm emits downloadconfirmed to recipient and sender; the last also allconfirmeddownloaded'),
-  r('EVT-004', '§5.2', 'events carry specversion 1.0, resource urn, resourceinstance and an organization subject'),
-  r('EVT-005', '§5.1', 'a non-TUS checksum mismatch emits no uploadfailed event'),
-  r('EVT-006', '§5.1', 'virus-scanned uploads emit uploadprocessing to the sender'),
-  r('EVT-007', '§5.1, §3.2', 'an expiry purge emits filepurged to the sender and fileneverconfirmeddownloaded to each unconfirmed recipient plus one to the sender'),
-  r('EVT-008', '§5.1, §3.2', 'malware found emits uploadfailed to the sender and fileneverconfirmeddownloaded to every recipient and the sender'),
+  // lifecycle
+  r('LC-HAPPY-001', api('Controllers/FileTransferController.cs', 393), 'a single-recipient transfer goes Initialized → Published → AllConfirmedDownloaded'),
+  r('LC-INIT-001', app('InitializeFileTransfer/InitializeFileTransferHandler.cs', 153), 'initialize answers 200 {fileTransferId} and the transfer is Initialized with each recipient Initialized'),
+  r('LC-UPLOAD-001', app('UploadFile/UploadFileHandler.cs', 63), 'a streamed upload writes UploadStarted and answers 200 {fileTransferId}'),
+  r('LC-UPLOAD-002', app('UploadFile/Tus/TusUploadValidationService.cs', 119), 'an upload on a transfer already UploadStarted writes UploadStarted again', { table: 'TRANSITIONS' }),
+  r('LC-PUBLISH-001', app('UploadFile/FileTransferPublishService.cs', 60), 'without virus scan an upload publishes inside the request: UploadStarted → Published'),
+  r('LC-PUBLISH-002', app('UploadFile/CompleteFileUploadHandler.cs', 121), 'with virus scan an upload goes through UploadProcessing'),
+  r('LC-PUBLISH-003', app('MalwareScanResults/MalwareScanResultHandler.cs', 142), 'a clean scan result publishes the transfer'),
+  r('LC-PUBLISH-004', api('Mappers/FileStatusOverviewExtMapper.cs', 32), 'published is null before publishing and equals the Published history time after'),
+  r('LC-PUBLISH-005', app('UploadFile/FileTransferPublishService.cs', 35), 'there is never a second Published history entry'),
+  r('LC-MULTIPART-001', api('Controllers/FileTransferController.cs', 149), 'multipart initialize-and-upload creates and publishes a transfer in one call'),
+  r('LC-MULTIPART-002', app('UploadFile/CompleteFileUploadHandler.cs', 97), 'a multipart upload whose MD5 differs from its checksum answers 400 code 9; the transfer it created remains, Failed'),
+  r('LC-MD5-001', broker('Integrations/Tus/Md5ComputingStream.cs'), 'the downloaded bytes are identical to the uploaded bytes (MD5) and checksum holds their MD5'),
+  r('LC-CHECKSUM-001', app('UploadFile/CompleteFileUploadHandler.cs', 85), 'an upload matching the initialize checksum publishes; the checksum is echoed'),
+  r('LC-CHECKSUM-002', app('UploadFile/CompleteFileUploadHandler.cs', 75), 'without an initialize checksum the computed MD5 is stored'),
+  r('LC-EMPTY-001', app('UploadFile/UploadFileHandler.cs', 63), 'a zero-byte upload publishes with size 0 and the MD5 of nothing'),
+  r('LC-FAIL-001', app('UploadFile/CompleteFileUploadHandler.cs', 93), 'a checksum mismatch answers 400 code 9 and leaves the transfer Failed with text `Checksum mismatch`'),
+  r('LC-FAIL-002', app('MalwareScanResults/MalwareScanResultHandler.cs', 129), 'EICAR with virus scan ends Failed with a `Malware scan failed:` text'),
+  r('LC-FAIL-003', app('UploadFile/UploadFileHandler.cs', 126), 'a storage exception answers 500 code 8 and leaves the transfer Failed'),
+  r('LC-STATE-001', api('Mappers/FileStatusOverviewExtMapper.cs', 67), 'each state shows its default status text in overview and history'),
+  r('LC-STATE-002', api('Mappers/FileStatusOverviewExtMapper.cs', 79), 'recipients are listed as 0192:<orgno> with the highest status they reached and its text'),
+  r('LC-MULTI-001', app('ConfirmDownload/ConfirmDownloadHandler.cs', 69), 'with two recipients the first confirm keeps Published; the second reaches AllConfirmedDownloaded'),
+  r('LC-DOWNLOAD-001', app('DownloadFile/DownloadFileHandler.cs', 81), 'a download adds a DownloadStarted entry for the recipient; the file status stays'),
+  r('LC-DOWNLOAD-002', app('DownloadFile/DownloadFileHandler.cs', 32), 're-download after AllConfirmedDownloaded is allowed and recorded'),
+  r('LC-CONFIRM-001', app('ConfirmDownload/ConfirmDownloadHandler.cs', 76), 'a confirm that is not the last sets the recipient DownloadConfirmed only'),
+  r('LC-CONFIRM-002', app('ConfirmDownload/ConfirmDownloadHandler.cs', 80), 'the last confirm reaches AllConfirmedDownloaded'),
+  r('LC-CONFIRM-003', app('ConfirmDownload/ConfirmDownloadHandler.cs', 61), 'a repeated confirm while still Published is a 204 no-op'),
+  r('LC-TUS-001', api('Tus/TusEndpointExtensions.cs', 237), 'TUS create answers 201 with a relative Location and sets UploadStarted'),
+  r('LC-TUS-002', api('Tus/TusEndpointExtensions.cs', 290), 'a TUS upload without scan or checksum publishes after the last byte'),
+  r('LC-TUS-003', app('UploadFile/Tus/TusUploadCompleteHandler.cs', 92), 'a TUS upload with a checksum goes through UploadProcessing to Published'),
+  r('LC-TUS-004', app('UploadFile/Tus/TusChecksumProcessingHandler.cs'), 'a TUS upload whose MD5 differs from the initialize checksum ends Failed'),
+  r('LC-TUS-005', api('Tus/TusEndpointExtensions.cs', 42), 'TUS OPTIONS answers 204 with the TUS version and extensions'),
+  r('LC-CLOCK-001', app('InitializeFileTransfer/InitializeFileTransferHandler.cs', 145), 'at expirationTime a transfer is Purged (overview still readable)'),
+  r('LC-CLOCK-002', app('ConfirmDownload/ConfirmDownloadHandler.cs', 84), 'after the grace period following the last confirm the transfer is Purged'),
+  r('LC-CLOCK-003', app('StuckFileTransfer/StuckFileTransferHandler.cs', 53), 'a transfer stuck 24 h in UploadStarted is marked Failed'),
+  r('LC-EXPIRY-001', app('InitializeFileTransfer/InitializeFileTransferHandler.cs', 145), 'expirationTime is created + the resource TTL'),
+  // illegal moves
+  r('NEG-NOTFOUND-001', app('GetFileTransferOverview/GetFileTransferOverviewHandler.cs', 27), 'every operation on an unknown id answers 404 code 1, before any access check', { table: 'ILLEGAL_CELLS' }),
+  r('NEG-UPLOAD-001', app('UploadFile/Tus/TusUploadValidationService.cs', 41), 'upload beyond UploadStarted answers 409 code 4', { table: 'ILLEGAL_CELLS' }),
+  r('NEG-UPLOAD-002', app('UploadFile/Tus/TusUploadValidationService.cs', 112), 'a Failed transfer cannot be uploaded again (409 code 4)', { table: 'ILLEGAL_CELLS' }),
+  r('NEG-DOWNLOAD-001', app('DownloadFile/DownloadFileHandler.cs', 34), 'download outside Published/AllConfirmedDownloaded answers 403 code 7', { table: 'ILLEGAL_CELLS' }),
+  r('NEG-CONFIRM-001', app('ConfirmDownload/ConfirmDownloadHandler.cs', 49), 'confirm with no file stored answers 400 code 3', { table: 'ILLEGAL_CELLS' }),
+  r('NEG-CONFIRM-002', app('ConfirmDownload/ConfirmDownloadHandler.cs', 53), 'confirm when not Published answers 400 code 10 (also the last recipient confirming twice)', { table: 'ILLEGAL_CELLS' }),
+  r('NEG-CONFIRM-003', app('ConfirmDownload/ConfirmDownloadHandler.cs', 67), 'confirm before downloading answers 400 code 19', { table: 'ILLEGAL_CELLS' }),
+  r('NEG-TUS-001', api('Tus/TusEndpointExtensions.cs', 227), 'TUS create refusals (unknown id, not the sender, status ≥ UploadProcessing) are text/plain with the Broker message and status', { table: 'ILLEGAL_CELLS' }),
+  r('NEG-CELL-001', app('Errors.cs', 9), 'every refused (state, operation, actor) cell answers its exact status and code', { table: 'ILLEGAL_CELLS' }),
+  r('NEG-NOCHANGE-001', app('ConfirmDownload/ConfirmDownloadHandler.cs', 34), 'a refused operation changes neither the status history nor the recipient history'),
+  r('NEG-ID-001', api('Controllers/FileTransferController.cs', 193), 'a non-GUID file transfer id is a 400 validation problem keyed fileTransferId'),
+  r('NEG-CT-001', api('Controllers/FileTransferController.cs', 90), 'a wrong Content-Type on upload is an empty 415, even without a token'),
+  r('NEG-ACCEPT-001', api('Helpers/AcceptHeaderValidationMiddleware.cs', 31), 'an unsupported Accept header is a plain-text 406 before authentication'),
+  // validation processing order (initialize checks resource, service owner, access list, required party in turn)
+  r('VAL-INIT-030', app('InitializeFileTransfer/InitializeFileTransferHandler.cs', 70), 'initialize on a resource the Broker has not configured answers 401 code 6'),
+  r('VAL-INIT-031', app('InitializeFileTransfer/InitializeFileTransferHandler.cs', 100), 'a recipient outside the resource access list answers 400 code 28'),
+  r('VAL-INIT-032', app('InitializeFileTransfer/InitializeFileTransferHandler.cs', 126), 'a required party that is neither sender nor recipient answers 400 code 26'),
+  r('VAL-INIT-033', app('InitializeFileTransfer/InitializeFileTransferHandler.cs', 120), 'a required party with more than one recipient answers 400 code 27'),
+  r('VAL-INIT-034', app('InitializeFileTransfer/InitializeFileTransferHandler.cs', 91), 'a resource missing from the Resource Registry answers 403 code 5'),
+  r('VAL-INIT-035', app('InitializeFileTransfer/InitializeFileTransferHandler.cs', 75), 'a resource whose service owner is not registered answers 400 code 2'),
+  r('VAL-INIT-036', api('Controllers/FileTransferController.cs', 139), 'multipart validation errors are keyed Metadata.<Field>'),
+  // authorization
+  r('AUTH-001', api('Program.cs', 169), 'no token: 401, empty body, WWW-Authenticate: Bearer', { table: 'ILLEGAL_CELLS' }),
+  r('AUTH-002', api('Program.cs', 169), 'a token signed by an unknown key: 401 empty'),
+  r('AUTH-003', api('Program.cs', 174), 'an expired token: 401 empty (zero clock skew)'),
+  r('AUTH-004', api('Program.cs', 214), 'a token without the operation\'s scope: 403 empty'),
+  r('AUTH-005', api('Controllers/FileTransferController.cs', 99), 'a recipient (read-only) token cannot upload: 403 empty', { table: 'ILLEGAL_CELLS' }),
+  r('AUTH-006', app('GetFileTransferOverview/GetFileTransferOverviewHandler.cs', 32), 'a non-party reading overview/details: 401 code 6', { table: 'ILLEGAL_CELLS' }),
+  r('AUTH-007', app('UploadFile/Tus/TusUploadValidationService.cs', 36), 'a caller that is not the sender uploading: 401 code 6', { table: 'ILLEGAL_CELLS' }),
+  r('AUTH-008', app('ConfirmDownload/ConfirmDownloadHandler.cs', 45), 'a caller that is not a recipient downloading or confirming (the sender too): 401 code 6', { table: 'ILLEGAL_CELLS' }),
+  r('AUTH-009', api('Program.cs', 217), 'service-owner endpoints refuse sender/recipient tokens with 403 empty'),
+  r('AUTH-010', app('GetFileTransfers/GetFileTransfersHandler.cs', 47), 'search by a non-party answers 200 without others\' transfers'),
+  r('AUTH-011', api('Program.cs', 169), 'an alg:none token: 401'),
+  r('AUTH-012', api('Program.cs', 170), 'a token from an untrusted issuer: 401'),
+  r('AUTH-013', broker('Common/ClaimsPrincipalExtensions.cs', 9), 'the caller org is read from the token: a recipient org in a write-scoped token still cannot upload for the sender'),
+  // search
+  r('SEARCH-001', api('Controllers/FileTransferController.cs', 273), 'resourceId is required: 400 validation problem keyed resourceId'),
+  r('SEARCH-002', broker('Persistence/Repositories/FileTransferRepository.cs', 233), 'status filters on the current status'),
+  r('SEARCH-003', broker('Persistence/Repositories/FileTransferRepository.cs', 310), 'recipientStatus filters on the caller\'s latest actor status'),
+  r('SEARCH-004', api('Controllers/FileTransferController.cs', 293), 'role=Sender keeps sent transfers, role=Recipient received ones'),
+  r('SEARCH-005', broker('Persistence/Repositories/FileTransferRepository.cs', 269), 'default order is newest first'),
+  r('SEARCH-006', api('Controllers/FileTransferController.cs', 292), 'orderAscending=true gives oldest first'),
+  r('SEARCH-007', broker('Persistence/Repositories/FileTransferRepository.cs', 248), 'from+to are inclusive; only from is strictly after; only to is strictly before'),
+  r('SEARCH-008', api('Controllers/FileTransferController.cs', 272), 'an invalid from is a 400 validation problem'),
+  r('SEARCH-009', app('InitializeFileTransfer/InitializeFileTransferHandler.cs', 40), 'a transfer initialized with a URN sender is not found by its sender'),
+  r('SEARCH-010', app('GetFileTransfers/GetFileTransfersHandler.cs', 24), 'a urn:altinn:resource: resourceId in search is not stripped: 401 code 6'),
+  r('SEARCH-011', broker('Persistence/Repositories/FileTransferRepository.cs', 310), 'after confirm, a re-download makes recipientStatus=DownloadConfirmed stop matching'),
+  r('SEARCH-012', broker('Persistence/Repositories/FileTransferRepository.cs', 243), 'with status, from/to compare the time the transfer entered that status'),
+  // download
+  r('DL-FULL-001', api('Controllers/FileTransferController.cs', 362), 'a full download is 200 octet-stream with Content-Disposition, Accept-Ranges: bytes and Content-Length'),
+  r('DL-RANGE-001', api('Controllers/FileTransferController.cs', 355), 'bytes=a-b answers 206 with Content-Range and the exact bytes'),
+  r('DL-RANGE-002', api('Helpers/ByteRangeParser.cs', 14), 'bytes=a- answers the rest of the file'),
+  r('DL-RANGE-003', api('Helpers/ByteRangeParser.cs', 14), 'a suffix range bytes=-n answers the last n bytes'),
+  r('DL-RANGE-004', broker('Core/Domain/ByteRange.cs'), 'an end beyond the file is clamped to the last byte'),
+  r('DL-RANGE-005', app('DownloadFile/DownloadFileHandler.cs', 56), 'a start at or past the size is 416 code 29 without Content-Range'),
+  r('DL-RANGE-006', app('DownloadFile/DownloadFileHandler.cs', 56), 'bytes=-0 is 416 code 29'),
+  r('DL-RANGE-007', api('Helpers/ByteRangeParser.cs', 20), 'several ranges are ignored: full 200'),
+  r('DL-RANGE-008', api('Helpers/ByteRangeParser.cs', 20), 'another unit or a malformed header is ignored: full 200'),
+  r('DL-RANGE-009', api('Helpers/ByteRangeParser.cs', 27), 'bytes=5-2 does not parse and is ignored: full 200'),
+  r('DL-RANGE-010', app('DownloadFile/DownloadFileHandler.cs', 56), 'any range on a zero-byte file is 416 code 29'),
+  r('DL-RANGE-011', app('DownloadFile/DownloadFileHandler.cs', 17), 'ranged downloads by one org are debounced to one DownloadStarted entry'),
+  r('DL-RANGE-012', app('DownloadFile/DownloadFileHandler.cs', 81), 'every non-ranged download adds a DownloadStarted entry'),
+  // admin
+  r('ADM-RES-012', api('Controllers/ResourceController.cs', 38), 'PUT answers 204 empty and GET reads every key back'),
+  r('ADM-RES-013', app('ConfigureResource/ConfigureResourceHandler.cs', 35), 'PUT on a resource owned by another organisation answers 401 code 6'),
+  r('ADM-RES-014', app('ConfigureResource/ConfigureResourceHandler.cs', 31), 'PUT on a registry resource without owner answers 403 code 5'),
+  r('ADM-RES-015', app('ConfigureResource/ConfigureResourceHandler.cs', 39), 'PUT by the owner when the owner is no registered service owner answers 400 code 24'),
+  r('ADM-RES-016', app('GetResource/GetResourceHandler.cs', 18), 'GET on an unconfigured resource answers 400 code 25'),
+  r('ADM-RES-017', app('ConfigureResource/ConfigureResourceHandler.cs', 19), 'a first PUT of {} configures a registry-only resource'),
+  r('ADM-RES-018', app('ConfigureResource/ConfigureResourceHandler.cs', 19), 'a refused PUT writes nothing'),
+  r('ADM-SO-001', api('Controllers/ServiceOwnerController.cs', 70), 'GET serviceowner answers the name and storage providers'),
+  r('ADM-SO-002', api('Controllers/ServiceOwnerController.cs', 47), 'registering an existing service owner answers 409 code 7002'),
+  r('ADM-SO-003', api('Controllers/ServiceOwnerController.cs', 31), 'POST serviceowner with a non-JSON Content-Type is an empty 415'),
+  r('ADM-SO-004', api('Controllers/ServiceOwnerController.cs', 86), 'GET serviceowner for an unregistered organisation answers 404 code 7004'),
+  // events
+  r('EVT-001', app('InitializeFileTransfer/InitializeFileTransferHandler.cs', 154), 'initialize emits filetransferinitialized to the sender'),
+  r('EVT-002', app('UploadFile/FileTransferPublishService.cs', 73), 'publishing emits one published event to the sender and one to each recipient'),
+  r('EVT-003', app('ConfirmDownload/ConfirmDownloadHandler.cs', 73), 'confirm emits downloadconfirmed to recipient and sender; the last also allconfirmeddownloaded'),
+  r('EVT-004', broker('Integrations/Altinn/Events/AltinnEventBus.cs', 89), 'events carry specversion 1.0, resource urn, resourceinstance and an organization subject'),
+  r('EVT-005', app('UploadFile/CompleteFileUploadHandler.cs', 97), 'a non-TUS checksum mismatch emits no uploadfailed event'),
+  r('EVT-006', app('UploadFile/CompleteFileUploadHandler.cs', 125), 'virus-scanned uploads emit uploadprocessing to the sender'),
+  r('EVT-007', app('PurgeFileTransfer/PurgeFileTransferHandler.cs', 46), 'an expiry purge emits filepurged to the sender and fileneverconfirmeddownloaded to each unconfirmed recipient plus one to the sender'),
+  r('EVT-008', app('MalwareScanResults/MalwareScanResultHandler.cs', 130), 'malware found emits uploadfailed to the sender and fileneverconfirmeddownloaded to every recipient and the sender'),
 ];
+
+/** Where the Broker checks each initialize field (its request model's attributes, or the attribute class that words the message). */
+const INIT_FIELD_CITATION: Record<string, string> = {
+  fileName: api('Models/FileTransferInitializeExt.cs', 19),
+  resourceId: api('Models/FileTransferInitializeExt.cs', 27),
+  sendersFileTransferReference: api('Models/FileTransferInitializeExt.cs', 36),
+  sender: api('Models/FileTransferInitializeExt.cs', 43),
+  recipients: api('Models/FileTransferInitializeExt.cs', 51),
+  propertyList: api('ValidationAttributes/PropertyListAttribute.cs', 26),
+  checksum: api('ValidationAttributes/MD5ChecksumAttribute.cs', 18),
+  disableVirusScan: api('Models/FileTransferInitializeExt.cs', 74),
+  '(body)': api('Controllers/FileTransferController.cs', 52),
+  '(media type)': api('Controllers/FileTransferController.cs', 52),
+};
+const INIT_RULE_CITATION: Record<string, string> = { 'VAL-INIT-006': api('ValidationAttributes/ResourceIdentifierAttribute.cs', 15) };
+const INIT_BOUNDARY_CITATION: Record<string, string> = {
+  'VAL-INIT-B01': api('Models/FileTransferInitializeExt.cs', 19),
+  'VAL-INIT-B02': api('ValidationAttributes/PropertyListAttribute.cs', 26),
+  'VAL-INIT-B03': app('InitializeFileTransfer/InitializeFileTransferHandler.cs', 40),
+  'VAL-INIT-B04': app('InitializeFileTransfer/InitializeFileTransferHandler.cs', 52),
+  'VAL-INIT-B05': api('Models/FileTransferInitializeExt.cs', 21),
+  'VAL-INIT-B06': api('Mappers/InitializeFileTransferMapper.cs', 14),
+  'VAL-INIT-B07': api('Models/FileTransferInitializeExt.cs', 68),
+  'VAL-INIT-B08': api('Models/FileTransferInitializeExt.cs', 68),
+  'VAL-INIT-B09': api('Program.cs', 93),
+  'VAL-INIT-B10': api('Models/FileTransferInitializeExt.cs', 36),
+};
+/** Where resource configuration refuses each Broker error, or validates the manifest shim. */
+const RESOURCE_RULE_CITATION: Record<string, string> = {
+  'ADM-RES-001': app('ConfigureResource/ConfigureResourceHandler.cs', 118),
+  'ADM-RES-002': app('ConfigureResource/ConfigureResourceHandler.cs', 119),
+  'ADM-RES-003': app('ConfigureResource/ConfigureResourceHandler.cs', 126),
+  'ADM-RES-004': app('ConfigureResource/ConfigureResourceHandler.cs', 139),
+  'ADM-RES-005': app('ConfigureResource/ConfigureResourceHandler.cs', 139),
+  'ADM-RES-006': app('ConfigureResource/ConfigureResourceHandler.cs', 141),
+  'ADM-RES-007': app('ConfigureResource/ConfigureResourceHandler.cs', 154),
+  'ADM-RES-008': app('ConfigureResource/ConfigureResourceHandler.cs', 156),
+  'ADM-RES-009': app('ConfigureResource/ConfigureResourceHandler.cs', 156),
+  'ADM-RES-010': api('Helpers/ValidateUseManifestFileShim.cs', 21),
+  'ADM-RES-011': api('Helpers/ValidateUseManifestFileShim.cs', 26),
+};
+const RESOURCE_BOUNDARY_CITATION: Record<string, string> = {
+  'ADM-RES-B01': app('ConfigureResource/ConfigureResourceHandler.cs', 141),
+  'ADM-RES-B02': app('ConfigureResource/ConfigureResourceHandler.cs', 156),
+  'ADM-RES-B03': api('Controllers/ResourceController.cs', 93),
+  'ADM-RES-B04': app('ConfigureResource/ConfigureResourceHandler.cs', 126),
+  'ADM-RES-B05': api('Helpers/ValidateUseManifestFileShim.cs', 21),
+};
+/** A table rule without a citation is a catalogue error, caught here and by the catalogue self-test. */
+const cited = (table: Record<string, string>, key: string, id: string): string => table[key] ?? `(no citation for ${id})`;
 
 /** The catalogue: hand-written requirements plus one per validation rule and boundary. */
 export const REQUIREMENTS: readonly Requirement[] = [
   ...HAND_WRITTEN,
-  ...INIT_RULES.map((x) => r(x.id, '§2.2, §1.4b', x.statement, { table: 'INIT_RULES' })),
-  ...INIT_BOUNDARIES.map((x) => r(x.id, '§2.2', x.statement, { table: 'INIT_BOUNDARIES' })),
-  ...RESOURCE_RULES.map((x) => r(x.id, '§9.3', x.statement, { table: 'RESOURCE_RULES' })),
-  ...RESOURCE_BOUNDARIES.map((x) => r(x.id, '§9.3, §9.4', x.statement, { table: 'RESOURCE_BOUNDARIES' })),
+  ...INIT_RULES.map((x) => r(x.id, INIT_RULE_CITATION[x.id] ?? cited(INIT_FIELD_CITATION, x.field, x.id), x.statement, { table: 'INIT_RULES' })),
+  ...INIT_BOUNDARIES.map((x) => r(x.id, cited(INIT_BOUNDARY_CITATION, x.id, x.id), x.statement, { table: 'INIT_BOUNDARIES' })),
+  ...RESOURCE_RULES.map((x) => r(x.id, cited(RESOURCE_RULE_CITATION, x.id, x.id), x.statement, { table: 'RESOURCE_RULES' })),
+  ...RESOURCE_BOUNDARIES.map((x) => r(x.id, cited(RESOURCE_BOUNDARY_CITATION, x.id, x.id), x.statement, { table: 'RESOURCE_BOUNDARIES' })),
 ];
 
 const byId = new Map<string, Requirement>();

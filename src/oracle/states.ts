@@ -1,4 +1,4 @@
-/** @module The file-transfer and per-recipient states with their numbers and default texts (BEHAVIOUR §3.1). */
+/** @module The file-transfer and per-recipient states with their numbers and default texts. */
 
 import type { FileTransferStatus, RecipientStatus } from '../client/models.ts';
 

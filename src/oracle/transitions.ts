@@ -1,5 +1,5 @@
 /**
- * @module The state machine as data (BEHAVIOUR §3.2, §3.3, §8.6): every transition with its
+ * @module The state machine as data: every transition with its
  * trigger, preconditions, the history entries it writes and the events it emits. A verdict that
  * exercises one carries its `key` in the ledger's `transition` field.
  */

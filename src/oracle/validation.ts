@@ -1,5 +1,5 @@
 /**
- * @module The validation rules of initialize (BEHAVIOUR §2.2, §1.4b) and resource configuration
+ * @module The validation rules of initialize and resource configuration
  * (§9.3) as data: each rule says how to break a valid request once and what the Broker must answer.
  * The boundaries that must still pass are data too. Specs generate one test per entry.
  */

@@ -1,9 +1,10 @@
 /**
  * @module `junit.xml` from the summary: one testsuite per kind of check (tests, conditions, contract
  * checks), one testcase per check, named with its requirement id; FAIL is a failure, ERROR an error,
- * SKIP skipped, WARN passes with the warning in system-out.
+ * SKIP and NOT_RUN skipped; WARN, INFO and any other verdict (KNOWN_DEFECT) pass with the verdict and
+ * message in system-out.
  */
-import type { CheckKind, RunSummary } from './model.ts';
+import type { CheckKind, CheckSummary, RunSummary } from './model.ts';
 
 // Characters XML 1.0 forbids, removed rather than escaped.
 // eslint-disable-next-line no-control-regex
@@ -12,6 +13,17 @@ export const xml = (s: unknown): string =>
   String(s ?? '')
     .replace(INVALID_XML, '')
     .replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+
+/**
+ * A testcase name without repeats: the requirement id once (test titles already start with it) and
+ * without Playwright tags (`@lifecycle`), which are grouping, not the name.
+ */
+export function caseName(c: Pick<CheckSummary, 'requirement' | 'name'>): string {
+  const name = c.name.replace(/(?:^|\s)@[\w-]+/g, '').replace(/\s+/g, ' ').trim();
+  return c.requirement === 'UNTRACED' || name.split(' ').includes(c.requirement) ? name : `${c.requirement} ${name}`;
+}
+
+const seconds = (ms: number | undefined) => ((ms ?? 0) / 1000).toFixed(3);
 
 const SUITES: [CheckKind, string][] = [
   ['test', 'tests'],
@@ -31,15 +43,16 @@ export function renderJunit(s: RunSummary): string {
             ? `<failure message="${xml(c.message)}" type="${xml(c.requirement)}">${xml(`${c.message}\nevidence: ${evidence}`)}</failure>`
             : c.verdict === 'ERROR'
               ? `<error message="${xml(c.message)}" type="harness">${xml(`${c.message}\nevidence: ${evidence}`)}</error>`
-              : c.verdict === 'SKIP'
+              : c.verdict === 'SKIP' || (c.verdict as string) === 'NOT_RUN'
                 ? `<skipped message="${xml(c.message)}"/>`
-                : c.verdict === 'WARN' || c.verdict === 'INFO'
+                : c.verdict !== 'PASS'
                   ? `<system-out>${xml(`${c.verdict}: ${c.message}`)}</system-out>`
                   : '';
-        return `    <testcase classname="${xml(`${s.environment}.${kind}`)}" name="${xml(`${c.requirement} ${c.name}`)}" time="0"><properties><property name="requirement" value="${xml(c.requirement)}"/><property name="key" value="${xml(c.key)}"/><property name="verdict" value="${c.verdict}"/></properties>${body}</testcase>`;
+        return `    <testcase classname="${xml(`${s.environment}.${kind}`)}" name="${xml(caseName(c))}" time="${seconds(c.durationMs)}"><properties><property name="requirement" value="${xml(c.requirement)}"/><property name="key" value="${xml(c.key)}"/><property name="verdict" value="${c.verdict}"/></properties>${body}</testcase>`;
       })
       .join('\n');
-    return `  <testsuite name="${xml(`${s.environment} ${label}`)}" tests="${checks.length}" failures="${count('FAIL')}" errors="${count('ERROR')}" skipped="${count('SKIP')}" timestamp="${xml(s.startedAt ?? '')}">\n${cases}\n  </testsuite>`;
+    const time = checks.reduce((sum, c) => sum + (c.durationMs ?? 0), 0);
+    return `  <testsuite name="${xml(`${s.environment} ${label}`)}" tests="${checks.length}" failures="${count('FAIL')}" errors="${count('ERROR')}" skipped="${count('SKIP', 'NOT_RUN')}" time="${seconds(time)}" timestamp="${xml(s.startedAt ?? '')}">\n${cases}\n  </testsuite>`;
   });
   const incomplete = s.incomplete
     ? `  <testsuite name="${xml(`${s.environment} run`)}" tests="1" failures="0" errors="1" skipped="0">\n    <testcase classname="${xml(`${s.environment}.run`)}" name="run completed"><error message="INCOMPLETE" type="incomplete">${xml(s.incomplete.reasons.join('\n'))}</error></testcase>\n  </testsuite>\n`

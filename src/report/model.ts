@@ -29,6 +29,39 @@ export interface CheckSummary {
   /** Evidence references: ledger test ids and exchange ids (capped). */
   testIds: string[];
   exchangeIds: string[];
+  /** The values the failing (or worst) result compared: from the condition's verdict entry, or parsed from a test's assertion. */
+  expected?: unknown;
+  actual?: unknown;
+  /** Time spent: a test's start to end; for a condition or contract check, the summed duration of the exchanges it judged. */
+  durationMs?: number;
+}
+
+/** One difference between what the Broker should have answered and what it did. */
+export interface Difference {
+  field: string;
+  expected: unknown;
+  actual: unknown;
+}
+
+/**
+ * Failing checks that share one cause — the same operation answering the same way — with the tests
+ * that fell with them. The report shows one card per group, biggest first.
+ */
+export interface FailureGroup {
+  /** Stable: `<operationId> <status or transport error>` of the failing exchange, or the check key when there is no exchange. */
+  id: string;
+  headline: string;
+  operationId?: string;
+  /** The failing exchange's status, or null when it had no response. */
+  status?: number | null;
+  differences: Difference[];
+  requirements: string[];
+  /** Condition and contract checks (and tests without a failed condition of their own) in the group. */
+  checkKeys: string[];
+  /** Tests that failed with it. */
+  testKeys: string[];
+  /** The failing exchanges, first is the one shown. */
+  exchangeIds: string[];
 }
 
 export interface ExchangeEvidence {
@@ -40,12 +73,17 @@ export interface ExchangeEvidence {
   response?: { status: number; headers: Record<string, string>; bodyExcerpt?: string; bodyBytes: number };
   error?: { kind: string; message: string };
   durationMs: number;
+  /** Ledger file holding the whole exchange (its body excerpt may be cut in the page), e.g. `worker-0.ndjson`. */
+  ledgerFile?: string;
 }
 
 export interface CoverageItem {
   key: string;
   covered: boolean;
   verdict?: Verdict;
+  /** For requirements: what must hold, and where the Broker does it (from the oracle's catalogue). */
+  statement?: string;
+  citation?: string;
 }
 
 export interface CoverageBlock {
@@ -108,6 +146,8 @@ export interface RunSummary {
   /** How the run paced itself against the environment's gateway limits; null when it has none. */
   pacing?: Pacing | null;
   checks: CheckSummary[];
+  /** Failing checks grouped by cause, biggest group first (empty when nothing failed). */
+  failureGroups: FailureGroup[];
   /** Evidence for every non-passing check (redacted in the ledger already), keyed by exchange id. */
   evidence: Record<string, ExchangeEvidence>;
   contractFindings: { contract: string; id: string; severity: 'error' | 'warning' | 'info'; pointer: string; message: string; line?: number; column?: number }[];

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 export interface OracleCatalogue {
   transitions?: string[];
-  requirements?: { id: string; title?: string }[];
+  requirements?: { id: string; title?: string; statement?: string; citation?: string }[];
   illegalCells?: string[];
 }
 
@@ -43,10 +43,17 @@ export function catalogueFrom(mod: Record<string, unknown>): OracleCatalogue {
     ?.map((t) => keyOf(t, ['from', 'to'], '->'))
     .filter((t): t is string => !!t && t.includes('->'));
   if (transitions?.length) out.transitions = [...new Set(transitions)];
+  const str = (o: object, k: string): string | undefined => (typeof (o as Record<string, unknown>)[k] === 'string' ? ((o as Record<string, unknown>)[k] as string) : undefined);
   const requirements = list(mod, ['requirements', 'REQUIREMENTS', 'requirementCatalogue', 'catalogue'])
-    ?.map((r) => (typeof r === 'string' ? { id: r } : r && typeof r === 'object' && typeof (r as { id?: unknown }).id === 'string' ? { id: (r as { id: string }).id, title: typeof (r as { title?: unknown }).title === 'string' ? (r as { title: string }).title : undefined } : undefined))
-    .filter((r): r is { id: string; title: string | undefined } => !!r);
-  if (requirements?.length) out.requirements = requirements.map((r) => (r.title ? { id: r.id, title: r.title } : { id: r.id }));
+    ?.map((r) => (typeof r === 'string' ? { id: r } : r && typeof r === 'object' && typeof (r as { id?: unknown }).id === 'string' ? r : undefined))
+    .filter((r): r is { id: string } => !!r)
+    .map((r) => {
+      const title = str(r, 'title');
+      const statement = str(r, 'statement');
+      const citation = str(r, 'citation');
+      return { id: r.id, ...(title ? { title } : {}), ...(statement ? { statement } : {}), ...(citation ? { citation } : {}) };
+    });
+  if (requirements?.length) out.requirements = requirements;
   const cells = list(mod, ['illegalCells', 'ILLEGAL_CELLS'])
     ?.map((c) => keyOf(c, ['state', 'operation'], '|'))
     .filter((c): c is string => !!c);

@@ -1,5 +1,5 @@
 /**
- * @module The Broker's file-transfer state machine as we draw it (BEHAVIOUR.md §3.2): the reference
+ * @module The Broker's file-transfer state machine as we draw it: the reference
  * list of transitions used for coverage totals when the oracle has none, and the SVG diagram with
  * covered edges marked.
  */
@@ -8,7 +8,7 @@ import { isFailing } from './model.ts';
 
 export const BROKER_STATES = ['Initialized', 'UploadStarted', 'UploadProcessing', 'Published', 'AllConfirmedDownloaded', 'Purged', 'Failed', 'Cancelled'] as const;
 
-/** Transitions of BEHAVIOUR.md §3.2, as `From->To` keys (the form verdict entries use). Cancelled is unreachable. */
+/** The Broker's file-transfer transitions, as `From->To` keys (the form verdict entries use). Cancelled is unreachable. */
 export const REFERENCE_TRANSITIONS: string[] = [
   'Initialized->UploadStarted',
   'UploadStarted->UploadProcessing',
@@ -86,7 +86,7 @@ export function stateDiagramSvg(transitions: string[], edges: Map<string, EdgeSt
     const p = POSITION[s]!;
     const unreachable = s === 'Cancelled';
     parts.push(
-      `<g class="state${unreachable ? ' unreachable' : ''}" data-state="${s}"><rect x="${p.x - BOX.w / 2}" y="${p.y - BOX.h / 2}" width="${BOX.w}" height="${BOX.h}" rx="8"/><text x="${p.x}" y="${p.y + 5}" text-anchor="middle">${s}</text>${unreachable ? `<title>Cancelled: no code path produces it (BEHAVIOUR.md §3.2)</title>` : ''}</g>`,
+      `<g class="state${unreachable ? ' unreachable' : ''}" data-state="${s}"><rect x="${p.x - BOX.w / 2}" y="${p.y - BOX.h / 2}" width="${BOX.w}" height="${BOX.h}" rx="8"/><text x="${p.x}" y="${p.y + 5}" text-anchor="middle">${s}</text>${unreachable ? `<title>Cancelled: no code path produces it</title>` : ''}</g>`,
     );
   }
   const markers = [

@@ -5,11 +5,13 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { describeResponseFinding, prepareContract, type ContractRole, type PreparedContract, type Verdict } from '../contract/index.ts';
+import { allChecks, describeResponseFinding, prepareContract, type ContractRole, type PreparedContract, type Verdict } from '../contract/index.ts';
 import { pacingOf } from './pacing.ts';
 import type { ExchangeEntry, LedgerEntry, RunStartEntry, TestBoundaryEntry, VerdictEntry } from '../ledger/entries.ts';
 import { readLedger } from '../ledger/writer.ts';
 import { redactText } from '../ledger/redact.ts';
+import { cleanAssertion, assertionMessage } from './assertion-text.ts';
+import { groupFailures } from './failure-groups.ts';
 import { isFailing, SUMMARY_FORMAT_VERSION, VERDICTS, worst, type CheckSummary, type CoverageBlock, type ExchangeEvidence, type OperationCoverage, type RunSummary, type RunVerdict } from './model.ts';
 import { loadOracleCatalogue, type OracleCatalogue } from './oracle-catalogue.ts';
 import { REFERENCE_TRANSITIONS } from './state-diagram.ts';
@@ -37,7 +39,7 @@ export interface SummarizeOptions {
 }
 
 const MAX_EVIDENCE_IDS = 20;
-const REQUIREMENT_IN_TITLE = /\b([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*-\d{3,})\b/;
+const REQUIREMENT_IN_TITLE = /\b([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*-(?:B\d{2}|\d{3,}))\b/;
 
 export function ledgerFiles(runDir: string): string[] {
   const dir = join(runDir, 'ledger');
@@ -91,6 +93,10 @@ function fold(checks: Map<string, CheckSummary>, next: Omit<CheckSummary, 'occur
   if (worse) {
     prev.verdict = next.verdict;
     prev.message = next.message;
+    delete prev.expected;
+    delete prev.actual;
+    if ('expected' in next) prev.expected = next.expected;
+    if ('actual' in next) prev.actual = next.actual;
     if (failingEvidenceOnly && next.verdict !== 'PASS') {
       // Evidence should point at what went wrong, not at the passing occurrences before it.
       prev.exchangeIds = [];
@@ -120,8 +126,9 @@ async function prepareContracts(starts: RunStartEntry[], warnings: string[], ski
   return out;
 }
 
-function evidenceOf(e: ExchangeEntry): ExchangeEvidence {
+function evidenceOf(e: ExchangeEntry, ledgerFile?: string): ExchangeEvidence {
   return {
+    ...(ledgerFile ? { ledgerFile } : {}),
     id: e.id,
     ...(e.testId ? { testId: e.testId } : {}),
     actor: e.actor,
@@ -141,6 +148,8 @@ export async function summarizeRun(runDir: string, options: SummarizeOptions = {
   for (const f of files) if (f.skippedLines) warnings.push(`${basename(f.path)}: ${f.skippedLines} unreadable ledger line(s) skipped`);
 
   const entries = files.flatMap((f) => f.entries);
+  const ledgerFileOf = new Map<string, string>();
+  for (const f of files) for (const e of f.entries) if (e.type === 'exchange') ledgerFileOf.set(e.id, basename(f.path));
   const starts = entries.filter((e): e is RunStartEntry => e.type === 'run-start');
   const ends = entries.filter((e) => e.type === 'run-end');
   const testStarts = new Map<string, TestBoundaryEntry>();
@@ -171,18 +180,23 @@ export async function summarizeRun(runDir: string, options: SummarizeOptions = {
 
   // --- checks
   const checks = new Map<string, CheckSummary>();
+  const duration = new Map<string, number>();
+  const addDuration = (key: string, ids: string[]) => duration.set(key, (duration.get(key) ?? 0) + ids.reduce((sum, id) => sum + (exchanges.get(id)?.durationMs ?? 0), 0));
   for (const t of testStarts.values()) {
     const end = testEnds.get(t.testId);
     const verdict = end ? testVerdict(end.status) : 'ERROR';
-    const error = options.testErrors?.[t.testId];
+    const raw = options.testErrors?.[t.testId];
+    const error = raw !== undefined ? cleanAssertion(redactText(raw)) : undefined;
     const message = !end
       ? 'started but never ended (run interrupted or crashed)'
       : verdict === 'PASS'
         ? 'passed'
         : verdict === 'SKIP'
           ? `skipped${end.skipReason ? `: ${end.skipReason}` : ''}`
-          : `${end.status}${error ? `: ${redactText(error)}` : ''}`;
-    fold(checks, { key: `test:${t.title}`, kind: 'test', requirement: requirementOf(t.title, t.tags), name: lastTitle(t.title), verdict, message, testIds: [t.testId], exchangeIds: [] });
+          : `${end.status}${error ? `: ${assertionMessage(error)}` : ''}`;
+    const values = error && verdict !== 'PASS' ? { ...(error.expected !== undefined ? { expected: error.expected } : {}), ...(error.actual !== undefined ? { actual: error.actual } : {}) } : {};
+    fold(checks, { key: `test:${t.title}`, kind: 'test', requirement: requirementOf(t.title, t.tags), name: lastTitle(t.title), verdict, message, testIds: [t.testId], exchangeIds: [], ...values });
+    if (end) duration.set(`test:${t.title}`, (duration.get(`test:${t.title}`) ?? 0) + Math.max(0, Date.parse(end.at) - Date.parse(t.at)));
   }
   for (const v of verdicts) {
     fold(checks, {
@@ -192,9 +206,12 @@ export async function summarizeRun(runDir: string, options: SummarizeOptions = {
       name: v.condition,
       verdict: v.verdict,
       message: v.message,
+      ...('expected' in v ? { expected: v.expected } : {}),
+      ...('actual' in v ? { actual: v.actual } : {}),
       testIds: v.testId ? [v.testId] : [],
       exchangeIds: v.exchangeIds,
     });
+    addDuration(`condition:${v.requirement}:${v.condition}`, v.exchangeIds);
   }
   for (const x of exchanges.values()) {
     for (const r of x.checks) {
@@ -211,26 +228,38 @@ export async function summarizeRun(runDir: string, options: SummarizeOptions = {
         testIds: x.testId ? [x.testId] : [],
         exchangeIds: [x.id],
       });
+      addDuration(`contract:${r.contract}:${r.checkId}:${x.operationId}`, [x.id]);
     }
   }
   const checkList = [...checks.values()].sort((a, b) => a.key.localeCompare(b.key));
+  for (const c of checkList) if (duration.has(c.key)) c.durationMs = Math.round(duration.get(c.key)! * 10) / 10;
   const counts = Object.fromEntries(VERDICTS.map((v) => [v, checkList.filter((c) => c.verdict === v).length])) as Record<Verdict, number>;
 
-  // --- evidence for every non-passing check, plus the exchanges of failing tests
+  // --- evidence for every non-passing check; a failing test points at the exchange that failed it
+  // (a failing condition or contract check of that test), else at its last exchange.
   const evidence: Record<string, ExchangeEvidence> = {};
+  const keep = (id: string) => {
+    const x = exchanges.get(id);
+    if (x) evidence[id] = evidenceOf(x, ledgerFileOf.get(id));
+  };
+  const failingOfTest = new Map<string, string[]>();
+  for (const c of checkList) {
+    if (c.kind === 'test' || !isFailing(c.verdict)) continue;
+    for (const id of c.exchangeIds) {
+      const testId = exchanges.get(id)?.testId;
+      if (testId) failingOfTest.set(testId, [...(failingOfTest.get(testId) ?? []), id]);
+    }
+  }
+  const lastExchangeOfTest = new Map<string, string>();
+  for (const x of exchanges.values()) if (x.testId) lastExchangeOfTest.set(x.testId, x.id);
   for (const c of checkList) {
     if (c.verdict === 'PASS' || c.verdict === 'INFO' || c.verdict === 'SKIP') continue;
-    for (const id of c.exchangeIds) {
-      const x = exchanges.get(id);
-      if (x) evidence[id] = evidenceOf(x);
-    }
     if (c.kind === 'test') {
-      const own = [...exchanges.values()].filter((x) => c.testIds.includes(x.testId ?? ''));
-      for (const x of own.slice(-5)) {
-        evidence[x.id] = evidenceOf(x);
-        addCapped(c.exchangeIds, x.id);
-      }
+      const own = c.testIds.flatMap((t) => failingOfTest.get(t) ?? []);
+      const ids = own.length ? own : c.testIds.map((t) => lastExchangeOfTest.get(t)).filter((id): id is string => !!id);
+      ids.forEach((id) => addCapped(c.exchangeIds, id));
     }
+    c.exchangeIds.forEach(keep);
   }
 
   // --- coverage
@@ -257,6 +286,7 @@ export async function summarizeRun(runDir: string, options: SummarizeOptions = {
   const transitions = coverageOf((v) => v.transition, oracle.transitions, REFERENCE_TRANSITIONS, 'reference-diagram');
   const illegalCells = coverageOf((v) => v.cell, oracle.illegalCells, undefined, 'reference-diagram');
 
+  const contractRequirements = new Map(allChecks().map((c) => [c.requirement, { statement: c.title, citation: undefined as string | undefined }]));
   const reqVerdicts = new Map<string, Verdict>();
   for (const c of checkList) if (c.verdict !== 'SKIP' && c.requirement !== 'UNTRACED') reqVerdicts.set(c.requirement, reqVerdicts.has(c.requirement) ? worst(reqVerdicts.get(c.requirement)!, c.verdict) : c.verdict);
   const catalogue = oracle.requirements?.map((r) => r.id);
@@ -267,7 +297,17 @@ export async function summarizeRun(runDir: string, options: SummarizeOptions = {
     covered: reqCovered,
     total: catalogue ? catalogue.length : null,
     percent: catalogue ? pct(reqCovered, catalogue.length) : null,
-    items: reqKeys.map((key) => ({ key, covered: reqVerdicts.has(key), ...(reqVerdicts.has(key) ? { verdict: reqVerdicts.get(key)! } : {}) })),
+    items: reqKeys.map((key) => {
+      // Contract requirements (CT-…) are the response checks; their title is their statement.
+      const entry = oracle.requirements?.find((r) => r.id === key) ?? contractRequirements.get(key);
+      return {
+        key,
+        covered: reqVerdicts.has(key),
+        ...(reqVerdicts.has(key) ? { verdict: reqVerdicts.get(key)! } : {}),
+        ...(entry?.statement ? { statement: entry.statement } : {}),
+        ...(entry?.citation ? { citation: entry.citation } : {}),
+      };
+    }),
   };
 
   const contracts = await prepareContracts(starts, warnings, !!options.skipContracts);
@@ -372,6 +412,7 @@ export async function summarizeRun(runDir: string, options: SummarizeOptions = {
     timeToState,
     pacing: pacingOf(starts, exchanges.values(), startedAt && endedAt ? Date.parse(endedAt) - Date.parse(startedAt) : null),
     checks: checkList,
+    failureGroups: groupFailures(checkList, evidence),
     evidence,
     contractFindings,
     warnings,
