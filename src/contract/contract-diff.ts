@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readFileSync, existsSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { diffDocuments, withCounts, type ChangeId, type ContractChange, type ContractDiff } from './diff.ts';
+import { CHANGE_IDS, diffDocuments, withCounts, type ChangeId, type ContractChange, type ContractDiff } from './diff.ts';
 import { lintContract } from './lint.ts';
 import { ContractLoadError, loadContract } from './load.ts';
 import { isObject } from './openapi-shape.ts';
@@ -66,6 +66,8 @@ export function loadExplanations(path: string): ExplanationRule[] {
       }
     }
     if (m.change !== undefined && !Array.isArray(m.change)) throw new ContractLoadError(`${at} (${r.id}): match.change must be a list of change ids`);
+    const unknown = (m.change ?? []).filter((id) => !(CHANGE_IDS as readonly string[]).includes(id));
+    if (unknown.length > 0) throw new ContractLoadError(`${at} (${r.id}): unknown change id ${unknown.join(', ')} (known: ${CHANGE_IDS.join(', ')})`);
     return { id: r.id, match: m, reason: r.reason, citation: r.citation };
   });
 }

@@ -13,35 +13,37 @@ import { viewOfParts, type SchemaParts, type SchemaView } from './schema-view.ts
 type Doc = Record<string, unknown>;
 
 /** Stable ids of the change classes. */
-export type ChangeId =
-  | 'operation.added'
-  | 'operation.removed'
-  | 'parameter.added'
-  | 'parameter.removed'
-  | 'parameter.name-case-changed'
-  | 'parameter.required-changed'
-  | 'request-body.added'
-  | 'request-body.removed'
-  | 'request-body.required-changed'
-  | 'request-body.media-type-added'
-  | 'request-body.media-type-removed'
-  | 'response.status-added'
-  | 'response.status-removed'
-  | 'response.media-type-added'
-  | 'response.media-type-removed'
-  | 'response.header-added'
-  | 'response.header-removed'
-  | 'response.header-required-changed'
-  | 'schema.property-added'
-  | 'schema.property-removed'
-  | 'schema.type-changed'
-  | 'schema.format-changed'
-  | 'schema.required-added'
-  | 'schema.required-removed'
-  | 'schema.nullable-added'
-  | 'schema.nullable-removed'
-  | 'schema.enum-values-added'
-  | 'schema.enum-values-removed';
+export const CHANGE_IDS = [
+  'operation.added',
+  'operation.removed',
+  'parameter.added',
+  'parameter.removed',
+  'parameter.name-case-changed',
+  'parameter.required-changed',
+  'request-body.added',
+  'request-body.removed',
+  'request-body.required-changed',
+  'request-body.media-type-added',
+  'request-body.media-type-removed',
+  'response.status-added',
+  'response.status-removed',
+  'response.media-type-added',
+  'response.media-type-removed',
+  'response.header-added',
+  'response.header-removed',
+  'response.header-required-changed',
+  'schema.property-added',
+  'schema.property-removed',
+  'schema.type-changed',
+  'schema.format-changed',
+  'schema.required-added',
+  'schema.required-removed',
+  'schema.nullable-added',
+  'schema.nullable-removed',
+  'schema.enum-values-added',
+  'schema.enum-values-removed',
+] as const;
+export type ChangeId = (typeof CHANGE_IDS)[number];
 
 export interface Explanation {
   /** Why the difference is expected (one or two sentences). */
