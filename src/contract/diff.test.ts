@@ -93,6 +93,13 @@ test('identical documents, and the same schema said in 3.0 and in 3.1 words, hav
   b.openapi = '3.0.3';
   b.components.schemas.Item.properties.note = { type: 'string', nullable: true };
   expect(diffDocuments(a, b).changes).toEqual([]);
+  // Raw bytes: 3.0 writes `format: binary`, 3.1 `contentMediaType` (or nothing).
+  const bin = base();
+  bin.paths['/items'].post.requestBody.content['application/octet-stream'] = { schema: { type: 'string', contentMediaType: 'application/octet-stream' } };
+  const bin30 = base();
+  bin30.openapi = '3.0.3';
+  bin30.paths['/items'].post.requestBody.content['application/octet-stream'] = { schema: { type: 'string', format: 'binary' } };
+  expect(diffDocuments(bin, bin30).changes).toEqual([]);
   // A single-member allOf around a $ref (what generators write) is the $ref.
   const c = base();
   c.components.schemas.Item.properties.status = { allOf: [{ $ref: '#/components/schemas/Status' }] };

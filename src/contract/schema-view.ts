@@ -83,7 +83,8 @@ function ownView(doc: unknown, schema: Record<string, unknown>, pointer: string)
     pointer,
     types,
     nullable,
-    format: typeof schema.format === 'string' ? schema.format : undefined,
+    // `format: binary` is 3.0's way to say "raw bytes"; 3.1 says it with contentMediaType or nothing: the same meaning.
+    format: typeof schema.format === 'string' && schema.format !== 'binary' ? schema.format : undefined,
     enum: values,
     properties,
     required,
