@@ -4,6 +4,7 @@
  * moves the staged Allure results into the run directory, and prints the verdict and report path.
  * It knows the planned tests, so tests that never started are reported too.
  */
+import { servedChangeLine } from './served-changes.ts';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
 import { join, relative } from 'node:path';
 import { readLedger } from '../ledger/writer.ts';
@@ -86,6 +87,8 @@ export default class ConformanceReporter implements Reporter {
         const built = await buildRunReport(dir, { plan, testErrors: this.errors, interrupted: result.status === 'interrupted' || result.status === 'timedout', warn: (m) => console.log(m) });
         const shown = relative(process.cwd(), built.files.html);
         console.log(verdictLine(built.summary.environment, built.summary.verdict, built.summary.counts, shown.startsWith('..') ? built.files.html : shown));
+        const served = servedChangeLine(built.summary.servedContract);
+        if (served) console.log(served);
       } catch (e) {
         console.log(`conformance: report for ${dir} not built: ${(e as Error).message.split('\n')[0]}`);
       }

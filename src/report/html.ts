@@ -8,6 +8,7 @@ import { curlFor } from './curl.ts';
 import type { TrendPoint } from './history.ts';
 import { isFailing, worst, type CheckSummary, type CoverageBlock, type ExchangeEvidence, type RunSummary } from './model.ts';
 import { REFERENCE_TRANSITIONS, stateDiagramSvg, type EdgeState } from './state-diagram.ts';
+import { servedChangesSection } from './served-changes.ts';
 
 export const esc = (s: unknown): string => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -171,6 +172,7 @@ ${coverageTable('Requirements', s.coverage.requirements, 'requirement')}
 ${operationsTable(s)}
 <h2 id="time-to-state">Time to state</h2>${tts}
 <h2 id="findings">Contract findings (${s.contractFindings.length})</h2>${findings}
+${servedChangesSection(s.servedContract)}
 ${trendSection(trendPoints, s.runId)}
 <h2 id="checks">All checks (${s.checks.length})</h2>
 <p><input type="search" id="filter" placeholder="filter checks (text or verdict)" aria-label="filter checks"></p>
