@@ -68,8 +68,12 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
     .requiredOption('--env <name|file>', 'a built-in environment (local, at22, at23, at24, tt02, yt01) or an environment file (JSON/YAML)')
     .option('--grep <regex>', 'only tests whose title matches (passed to playwright --grep)')
     .option('--contract <path|url>', 'also check every response against this (published) contract; sets BROKER_PUBLISHED_CONTRACT')
+    .option(
+      '--served-contract <path|url>',
+      "also check every response against this copy of the document the Broker serves about itself; sets BROKER_SERVED_CONTRACT (an environment's servedContract.brokerPath, fetched from its Broker, comes first)",
+    )
     .option('--workers <n>', 'Playwright workers')
-    .action(async (options: { env: string; grep?: string; contract?: string; workers?: string }) => {
+    .action(async (options: { env: string; grep?: string; contract?: string; servedContract?: string; workers?: string }) => {
       exitCode = await conformanceRun(options, io);
     });
 

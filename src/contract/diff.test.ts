@@ -210,6 +210,17 @@ test('a oneOf of error variants is compared as one union: properties every varia
   ]);
 });
 
+test('recursive schemas (a tree of nodes, a schema that is its own allOf member) are compared without running away', () => {
+  const a = base();
+  a.components.schemas.Node = { type: 'object', properties: { name: { type: 'string' }, children: { type: 'array', items: { $ref: '#/components/schemas/Node' } } } };
+  a.components.schemas.Loop = { allOf: [{ $ref: '#/components/schemas/Loop' }], type: 'object' };
+  a.components.schemas.Item.properties.tree = { $ref: '#/components/schemas/Node' };
+  a.components.schemas.Item.properties.loop = { $ref: '#/components/schemas/Loop' };
+  const b = structuredClone(a);
+  b.components.schemas.Node.properties.name.type = 'integer';
+  expect(diffDocuments(a, b).changes.map((c) => [c.id, c.location])).toEqual([['schema.type-changed', 'response 200 application/json tree.name']]);
+});
+
 test('explanations mark the differences they match, report rules that match nothing, and reject a bad file with its place', () => {
   const diff = diffDocuments(base(), (() => {
     const b = base();

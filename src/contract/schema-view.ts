@@ -37,6 +37,8 @@ export interface SchemaView {
 }
 
 const MAX_REF_HOPS = 20;
+/** Compositions nest this deep at most (a schema that is its own allOf member would not end). */
+const MAX_DEPTH = 40;
 
 function follow(doc: unknown, part: SchemaPart): SchemaPart & { siblings?: Record<string, unknown> } {
   let { schema, pointer } = part;
@@ -63,7 +65,7 @@ function typesOf(s: Record<string, unknown>): { types?: Set<string>; nullable?: 
   return { types, nullable };
 }
 
-function ownView(doc: unknown, schema: Record<string, unknown>, pointer: string): SchemaView {
+function ownView(doc: unknown, schema: Record<string, unknown>, pointer: string, depth: number): SchemaView {
   const { types, nullable: typeNullable } = typesOf(schema);
   let nullable = typeNullable;
   let values: unknown[] | undefined = Array.isArray(schema.enum) ? schema.enum : 'const' in schema ? [schema.const] : undefined;
@@ -92,18 +94,18 @@ function ownView(doc: unknown, schema: Record<string, unknown>, pointer: string)
     objectLike: properties.size > 0 || required.size > 0 || (types?.has('object') ?? false),
   };
   const members = (key: string) => (Array.isArray(schema[key]) ? (schema[key] as unknown[]).map((m, i) => ({ schema: m, pointer: `${pointer}/${key}/${i}` })) : []);
-  const all = members('allOf').map((p) => viewOf(doc, p));
+  const all = members('allOf').map((p) => viewOf(doc, p, depth + 1));
   const anyParts = [...members('oneOf'), ...members('anyOf')];
   const views = [view, ...all];
-  if (anyParts.length > 0) views.push(combineAny(anyParts.map((p) => viewOf(doc, p))));
+  if (anyParts.length > 0) views.push(combineAny(anyParts.map((p) => viewOf(doc, p, depth + 1))));
   return views.length === 1 ? view : combineAll(views);
 }
 
 /** The view of one schema part (following `$ref`s). */
 export function viewOf(doc: unknown, part: SchemaPart, depth = 0): SchemaView {
   const followed = follow(doc, part);
-  if (!isObject(followed.schema) || depth > 40) return { pointer: followed.pointer, properties: new Map(), required: new Set(), objectLike: false };
-  const base = ownView(doc, followed.schema, followed.pointer);
+  if (!isObject(followed.schema) || depth > MAX_DEPTH) return { pointer: followed.pointer, properties: new Map(), required: new Set(), objectLike: false };
+  const base = ownView(doc, followed.schema, followed.pointer, depth);
   if (!followed.siblings) return base;
   return combineAll([base, viewOf(doc, { schema: followed.siblings, pointer: part.pointer }, depth + 1)]);
 }
