@@ -100,6 +100,15 @@ test('identical documents, and the same schema said in 3.0 and in 3.1 words, hav
   bin30.openapi = '3.0.3';
   bin30.paths['/items'].post.requestBody.content['application/octet-stream'] = { schema: { type: 'string', format: 'binary' } };
   expect(diffDocuments(bin, bin30).changes).toEqual([]);
+  // A nullable reference: 3.1 `anyOf [$ref, null]`, 3.0 `allOf [$ref]` with `nullable: true`.
+  const ref31 = base();
+  ref31.components.schemas.Item.properties.status = { anyOf: [{ $ref: '#/components/schemas/Status' }, { type: 'null' }] };
+  ref31.components.schemas.Status = { type: 'string', enum: ['Open', 'Closed'] };
+  const ref30 = structuredClone(ref31);
+  ref30.openapi = '3.0.3';
+  ref30.components.schemas.Item.properties.status = { allOf: [{ $ref: '#/components/schemas/Status' }], nullable: true };
+  expect(diffDocuments(ref31, ref30).changes).toEqual([]);
+  expect(diffDocuments(base(), ref30).changes.map((c) => c.id)).toEqual(['schema.nullable-added']);
   // A single-member allOf around a $ref (what generators write) is the $ref.
   const c = base();
   c.components.schemas.Item.properties.status = { allOf: [{ $ref: '#/components/schemas/Status' }] };

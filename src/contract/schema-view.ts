@@ -149,7 +149,8 @@ function combineAll(views: SchemaView[]): SchemaView {
   return {
     pointer: constraining.pointer,
     types,
-    nullable: said.length === 0 ? undefined : said.every((v) => v.nullable),
+    // 3.0 generators write a nullable reference as `{ allOf: [{ $ref }], nullable: true }`: an untyped `nullable: true` wins.
+    nullable: said.length === 0 ? undefined : said.some((v) => v.nullable === true && !v.types) || said.every((v) => v.nullable),
     format: views.find((v) => v.format)?.format,
     enum: values,
     properties: mergeProperties(views, 'all'),
