@@ -4,7 +4,7 @@
  * their properties (added, removed, type, format, required, nullable, enum values). Each difference
  * is classed breaking or not for a client written against `a` and talking to a server that behaves
  * as `b` says, and names the place on both sides by JSON pointer. Documents are compared as given:
- * load and repair them first (`diffContracts` in `contract-diff-load.ts`).
+ * load and repair them first (`diffContractSources` in `contract-diff.ts`).
  */
 import { HTTP_METHODS, isObject } from './openapi-shape.ts';
 import { escapeToken, pointerOf, resolvePointer } from './pointer.ts';
@@ -288,14 +288,12 @@ function compareParameters(ctx: Ctx, a: OperationAt, b: OperationAt): void {
 
 const bare = (m: string) => m.split(';')[0]!.trim().toLowerCase();
 
-function contentOf(doc: Doc, owner: Doc, pointer: string): Map<string, { pointer: string; schema?: unknown }> {
+function contentOf(owner: Doc, pointer: string): Map<string, { pointer: string; schema?: unknown }> {
   const out = new Map<string, { pointer: string; schema?: unknown }>();
   if (!isObject(owner.content)) return out;
   for (const [media, raw] of Object.entries(owner.content)) {
-    const mp = `${pointer}/content/${escapeToken(media)}`;
-    out.set(bare(media), { pointer: mp, schema: isObject(raw) ? raw.schema : undefined });
+    out.set(bare(media), { pointer: `${pointer}/content/${escapeToken(media)}`, schema: isObject(raw) ? raw.schema : undefined });
   }
-  void doc;
   return out;
 }
 
@@ -323,13 +321,14 @@ function compareRequestBodies(ctx: Ctx, a: OperationAt, b: OperationAt): void {
 
 /** Media types of a body, and the schema of each media type both sides have. */
 function compareMedia(ctx: Ctx, a: Doc, aPointer: string, b: Doc, bPointer: string, direction: 'request' | 'response', label: string): void {
-  const ca = contentOf(ctx.docA, a, aPointer);
-  const cb = contentOf(ctx.docB, b, bPointer);
-  const kind = direction === 'request' ? 'request-body' : 'response';
+  const ca = contentOf(a, aPointer);
+  const cb = contentOf(b, bPointer);
+  const removed: ChangeId = direction === 'request' ? 'request-body.media-type-removed' : 'response.media-type-removed';
+  const added: ChangeId = direction === 'request' ? 'request-body.media-type-added' : 'response.media-type-added';
   for (const [media, at] of ca) {
     const other = cb.get(media);
     if (!other) {
-      push(ctx, { id: `${kind}.media-type-removed` as ChangeId, breaking: true, location: `${label} ${media}`, message: 'media type removed', a: at.pointer, b: bPointer });
+      push(ctx, { id: removed, breaking: true, location: `${label} ${media}`, message: 'media type removed', a: at.pointer, b: bPointer });
       continue;
     }
     if (at.schema !== undefined && other.schema !== undefined) {
@@ -338,7 +337,7 @@ function compareMedia(ctx: Ctx, a: Doc, aPointer: string, b: Doc, bPointer: stri
   }
   for (const [media, at] of cb) {
     if (ca.has(media)) continue;
-    push(ctx, { id: `${kind}.media-type-added` as ChangeId, breaking: false, location: `${label} ${media}`, message: 'media type added', a: aPointer, b: at.pointer });
+    push(ctx, { id: added, breaking: false, location: `${label} ${media}`, message: 'media type added', a: aPointer, b: at.pointer });
   }
 }
 
