@@ -11,7 +11,7 @@ import { checkResponse } from './checks.ts';
 import { compileContract } from './compile.ts';
 import { prepareContractSet } from './contract-set.ts';
 import { ContractLoadError } from './load.ts';
-import { obtainServedContract, servedContractPlan } from './served-contract.ts';
+import { obtainServedContract, servedContractPlan, servedNoteIn } from './served-contract.ts';
 import { exchange, goodOverview, miniContract } from './testing.ts';
 
 const SERVED = process.env.BROKER_SERVED_CONTRACT ?? join(process.cwd(), '..', 'shared', 'contracts', 'altinn-broker-v1.served.json');
@@ -128,8 +128,10 @@ test('a Broker that does not serve its document falls back to the saved copy wit
     expect(got.origin).toBe(saved);
     expect(got.path).toBe(join(dir, 'run-2', 'served-contract.yaml'));
     expect(got.note).toMatch(/could not be fetched \(cannot fetch .* the server answered 404/);
+    expect(servedNoteIn(join(dir, 'run-2'))).toMatch(new RegExp(`answered 404.*; used ${saved.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} instead$`));
     await expect(obtainServedContract({ fromBroker: `${broker.url}/swagger/v1/swagger.json` }, join(dir, 'run-3'))).rejects.toThrow(ContractLoadError);
     expect(existsSync(join(dir, 'run-3', 'served-contract.json'))).toBe(false);
+    expect(servedNoteIn(join(dir, 'run-3'))).toMatch(/answered 404.*; the run checked against no served contract$/);
   } finally {
     broker.server.close();
   }

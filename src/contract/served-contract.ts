@@ -4,13 +4,26 @@
  * BROKER_SERVED_CONTRACT or the environment's `source`), kept byte for byte in the run's report
  * folder, and checked against like the published contract. Workers of one run share that copy.
  */
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EnvironmentConfig } from '../config/types.ts';
 import { readSource } from './load.ts';
 
 /** The copy's file name in a run folder (`.yaml` when the Broker served YAML). */
 export const SERVED_COPY_NAMES = ['served-contract.json', 'served-contract.yaml'] as const;
+
+/** Why the run could not use the Broker's own document (or none at all): one line, read into the summary's warnings. */
+export const SERVED_NOTE_NAME = 'served-contract.note.txt';
+
+export function recordServedNote(runDir: string, note: string): void {
+  mkdirSync(runDir, { recursive: true });
+  writeFileSync(join(runDir, SERVED_NOTE_NAME), `${note}\n`);
+}
+
+export function servedNoteIn(runDir: string): string | undefined {
+  const path = join(runDir, SERVED_NOTE_NAME);
+  return existsSync(path) ? readFileSync(path, 'utf8').trim() || undefined : undefined;
+}
 
 export function servedCopyIn(runDir: string): string | undefined {
   return SERVED_COPY_NAMES.map((n) => join(runDir, n)).find((p) => existsSync(p));
@@ -42,8 +55,8 @@ export interface ObtainedServedContract {
 
 /**
  * The run's served contract: the copy already in `runDir` when another worker got it first, else
- * the bytes fetched (Broker first) and written there atomically. Throws ContractLoadError when no
- * source can be read.
+ * the bytes fetched (Broker first) and written there atomically. Why the Broker's own document was
+ * not used is noted in the run folder. Throws ContractLoadError (noted too) when no source can be read.
  */
 export async function obtainServedContract(plan: ServedContractPlan, runDir: string): Promise<ObtainedServedContract> {
   const existing = servedCopyIn(runDir);
@@ -57,12 +70,21 @@ export async function obtainServedContract(plan: ServedContractPlan, runDir: str
       origin = plan.fromBroker;
     } catch (e) {
       note = `the Broker's own document could not be fetched (${(e as Error).message})`;
-      if (!plan.source) throw e;
+      if (!plan.source) {
+        recordServedNote(runDir, `${note}; the run checked against no served contract`);
+        throw e;
+      }
     }
   }
   if (!bytes) {
-    bytes = await readSource(plan.source!);
+    try {
+      bytes = await readSource(plan.source!);
+    } catch (e) {
+      recordServedNote(runDir, `${note ? `${note}; ` : ''}${(e as Error).message}; the run checked against no served contract`);
+      throw e;
+    }
     origin = plan.source!;
+    if (note) recordServedNote(runDir, `${note}; used ${origin} instead`);
   }
   const yaml = !/^\s*[{[]/.test(bytes.subarray(0, 64).toString('utf8').replace(/^\uFEFF/, ''));
   mkdirSync(runDir, { recursive: true });

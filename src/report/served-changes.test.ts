@@ -3,7 +3,12 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import addFormatsModule from 'ajv-formats';
+import { recordServedNote } from '../contract/served-contract.ts';
 import { servedChangeLine, servedChangesSection, servedContractSummary } from './served-changes.ts';
+import { summarizeRun } from './summarize.ts';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
 function served(statusValues: string[], withSize = true): string {
   return JSON.stringify({
@@ -91,4 +96,26 @@ test('a copy that cannot be read is an error in the summary, not a crash', async
   expect(s.error).toMatch(/could not be compared: .* is an HTML or XML page/);
   expect(servedChangeLine(s)).toMatch(/^served contract: the served contracts could not be compared/);
   expect(validServed(s)).toBe(true);
+});
+
+test('the run summary carries the served contract, its change since the last run and any note, and still matches its schema', async () => {
+  const envDir = envWithRuns([
+    ['2026-12-01T00-00-00Z-aaaa', served(['Initialized'])],
+    ['2026-12-02T00-00-00Z-bbbb', served(['Initialized', 'Published'])],
+  ]);
+  const runDir = join(envDir, '2026-12-02T00-00-00Z-bbbb');
+  const at = '2026-12-02T00:00:00.000Z';
+  mkdirSync(join(runDir, 'ledger'));
+  const entries = [
+    { type: 'run-start', formatVersion: 1, runId: '2026-12-02T00-00-00Z-bbbb', environment: 'nightly', brokerBaseUrl: 'http://127.0.0.1:1', contracts: [], at, pid: 1 },
+    { type: 'run-end', runId: '2026-12-02T00-00-00Z-bbbb', at },
+  ];
+  writeFileSync(join(runDir, 'ledger', 'worker-0-1.ndjson'), `${entries.map((e) => JSON.stringify(e)).join('\n')}\n`);
+  recordServedNote(runDir, "the Broker's own document could not be fetched (the server answered 404); used saved.json instead");
+  const summary = await summarizeRun(runDir, { oracle: {}, skipContracts: true });
+  expect(summary.servedContract?.changes?.changes.map((c) => [c.id, c.breaking])).toEqual([['schema.enum-values-added', true]]);
+  expect(summary.warnings).toContain("served contract: the Broker's own document could not be fetched (the server answered 404); used saved.json instead");
+  const strict = addFormats(new Ajv2020({ allErrors: true, strict: true }));
+  const validate = strict.compile(schema);
+  expect(validate(JSON.parse(JSON.stringify(summary))), JSON.stringify(validate.errors)).toBe(true);
 });

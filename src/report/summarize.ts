@@ -3,6 +3,7 @@
  * RunSummary: checks keyed stably across runs, per-verdict counts, INCOMPLETE detection, coverage
  * of transitions, illegal cells, requirements and operations × status codes, and time-to-state.
  */
+import { servedNoteIn } from '../contract/served-contract.ts';
 import { servedContractSummary } from './served-changes.ts';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -336,6 +337,8 @@ export async function summarizeRun(runDir: string, options: SummarizeOptions = {
 
   const servedContract = await servedContractSummary(runDir);
   if (servedContract?.error) warnings.push(servedContract.error);
+  const servedNote = servedNoteIn(runDir);
+  if (servedNote) warnings.push(`served contract: ${servedNote}`);
 
   const ended = [...testEnds.values()];
   const incomplete = reasons.length > 0;
