@@ -8,7 +8,8 @@ import { stringify as toYaml } from 'yaml';
 import { REFERENCE_CONTRACT_PATH } from '../contract/index.ts';
 import { main } from './main.ts';
 
-const SERVED = process.env.BROKER_SERVED_CONTRACT ?? join(process.cwd(), '..', 'shared', 'contracts', 'altinn-broker-v1.served.json');
+/** The document a Broker serves about itself, by path or URL (CI sets it); the tests that need it skip without it. */
+const SERVED = process.env.BROKER_SERVED_CONTRACT ?? '';
 const dir = mkdtempSync(join(tmpdir(), 'cdiff-'));
 
 async function run(...argv: string[]) {
@@ -85,7 +86,7 @@ test('unusable input is one line and exit 2', async () => {
 });
 
 test('reference against served: every difference is either fixed or explained, and no explanation is stale', async () => {
-  test.skip(!existsSync(SERVED), `served contract not found at ${SERVED} (set BROKER_SERVED_CONTRACT)`);
+  test.skip(!SERVED || (!/^https?:/.test(SERVED) && !existsSync(SERVED)), 'BROKER_SERVED_CONTRACT does not name the served contract');
   const r = await run('contract', 'diff', REFERENCE_CONTRACT_PATH, SERVED, '--json');
   const json = JSON.parse(r.out) as { counts: { total: number; explained: number }; changes: { id: string; operation: string; location: string; explained?: unknown }[]; unusedExplanations: string[] };
   expect(json.changes.filter((c) => !c.explained).map((c) => `${c.id} ${c.operation} ${c.location}`)).toEqual([]);

@@ -14,7 +14,8 @@ import { ContractLoadError } from './load.ts';
 import { obtainServedContract, servedContractPlan, servedNoteIn } from './served-contract.ts';
 import { exchange, goodOverview, miniContract } from './testing.ts';
 
-const SERVED = process.env.BROKER_SERVED_CONTRACT ?? join(process.cwd(), '..', 'shared', 'contracts', 'altinn-broker-v1.served.json');
+/** The document a Broker serves about itself, by path or URL (CI sets it); the tests that need it skip without it. */
+const SERVED = process.env.BROKER_SERVED_CONTRACT ?? '';
 const dir = mkdtempSync(join(tmpdir(), 'served-'));
 
 /** What a generator serves for the overview: OpenAPI 3.0, `nullable`, no `required`, a status enum without `Published`. */
@@ -58,7 +59,7 @@ test('a response the served contract disagrees with is a WARN (drift), while the
 });
 
 test('the Broker-served document checks responses: a status value it does not know is a WARN, a good overview passes', async () => {
-  test.skip(!existsSync(SERVED), `served contract not found at ${SERVED} (set BROKER_SERVED_CONTRACT)`);
+  test.skip(!SERVED || (!/^https?:/.test(SERVED) && !existsSync(SERVED)), 'BROKER_SERVED_CONTRACT does not name the served contract');
   const set = await prepareContractSet({ served: SERVED, published: '' });
   expect(set.map((c) => [c.compiled.name, c.compiled.role])).toEqual([['reference', 'reference'], ['served', 'served']]);
   const served = set[1]!.compiled;
