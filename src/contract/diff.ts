@@ -139,6 +139,7 @@ const typeText = (v: SchemaView) => (v.types ? [...v.types].sort().join('|') || 
 function compareSchemas(ctx: Ctx, a: SchemaParts, b: SchemaParts, direction: 'request' | 'response', prefix: string, where: string, seen: Set<string>): void {
   const va = viewOfParts(ctx.docA, a);
   const vb = viewOfParts(ctx.docB, b);
+  // A pair of places compared once is not compared again: recursion ends, and a component both sides share is reported once per operation.
   const seenKey = `${va.pointer}|${vb.pointer}|${direction}`;
   if (seen.has(seenKey)) return;
   seen.add(seenKey);
