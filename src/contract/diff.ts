@@ -5,6 +5,11 @@
  * is classed breaking or not for a client written against `a` and talking to a server that behaves
  * as `b` says, and names the place on both sides by JSON pointer. Documents are compared as given:
  * load and repair them first (`diffContractSources` in `contract-diff.ts`).
+ *
+ * Written here rather than taken from npm: `openapi-diff` classes schema changes only as whole
+ * request/response "scope" changes (no property-level type, format, required, nullable or enum
+ * classes, no pointer on both sides) and brings an HTTP client and a second parser; oasdiff is a
+ * Go binary; Optic's utilities are its internal packages.
  */
 import { HTTP_METHODS, isObject } from './openapi-shape.ts';
 import { escapeToken, pointerOf, resolvePointer } from './pointer.ts';
