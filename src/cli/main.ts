@@ -7,6 +7,7 @@ import { ConfigError } from '../config/errors.ts';
 import { ContractLoadError } from '../contract/index.ts';
 import { UnsupportedFormatError } from '../report/locate.ts';
 import { RunDirectoryError } from '../report/summarize.ts';
+import { contractDiff } from './contract-diff.ts';
 import { contractLint } from './contract-lint.ts';
 import { EXIT_USAGE } from './exit-codes.ts';
 import { reportBuild, reportDiff, reportOpen } from './report.ts';
@@ -38,6 +39,25 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
       exitCode = await contractLint(source, options, io.out);
     });
 
+  contract
+    .command('diff')
+    .description(
+      'compare two OpenAPI contracts (file paths or URLs, JSON or YAML; each repaired first like lint does): operations, parameters, ' +
+        'request bodies, responses (status codes, media types, headers) and schemas down to properties (added, removed, type, format, ' +
+        'required, nullable, enum values), each classed breaking for a client of <a> or not, with a JSON pointer on both sides. ' +
+        'When <a> is the reference contract, the recorded explanations of its differences from the served document apply. ' +
+        'Exit 0 when nothing unexplained is breaking, 1 when something is, 2 when an input is unusable.',
+    )
+    .argument('<a>', 'before: path or http(s) URL of a contract')
+    .argument('<b>', 'after: path or http(s) URL of a contract')
+    .option('--json', 'print the differences as JSON')
+    .option('--html <file>', 'also write the differences as a self-contained HTML page')
+    .option('--explanations <file>', 'mark the differences this explanations file accounts for (YAML or JSON)')
+    .option('--no-explanations', 'apply no explanations file, not even the default one')
+    .action(async (a: string, b: string, options: { json?: boolean; html?: string; explanations?: string | boolean }) => {
+      exitCode = await contractDiff(a, b, { json: options.json, html: options.html, explanations: options.explanations === true ? undefined : options.explanations }, io.out);
+    });
+
   program
     .command('run')
     .description(
@@ -49,8 +69,12 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
     .requiredOption('--env <name|file>', 'a built-in environment (local, at22, at23, at24, tt02, yt01) or an environment file (JSON/YAML)')
     .option('--grep <regex>', 'only tests whose title matches (passed to playwright --grep)')
     .option('--contract <path|url>', 'also check every response against this (published) contract; sets BROKER_PUBLISHED_CONTRACT')
+    .option(
+      '--served-contract <path|url>',
+      "also check every response against this copy of the document the Broker serves about itself; sets BROKER_SERVED_CONTRACT (an environment's servedContract.brokerPath, fetched from its Broker, comes first)",
+    )
     .option('--workers <n>', 'Playwright workers')
-    .action(async (options: { env: string; grep?: string; contract?: string; workers?: string }) => {
+    .action(async (options: { env: string; grep?: string; contract?: string; servedContract?: string; workers?: string }) => {
       exitCode = await conformanceRun(options, io);
     });
 

@@ -21,25 +21,32 @@ export interface RunOptions {
   env: string;
   grep?: string;
   contract?: string;
+  servedContract?: string;
   workers?: string;
 }
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** A contract given on the command line: a URL as is, a path made absolute and required to exist. */
+function contractSource(given: string | undefined): string | undefined {
+  if (!given) return undefined;
+  const source = /^https?:\/\//i.test(given) ? given : resolve(given);
+  if (!source.startsWith('http') && !existsSync(source)) throw new UsageError(`no contract file at ${source}`);
+  return source;
+}
 
 export async function conformanceRun(options: RunOptions, io: { out: (s: string) => void; err: (s: string) => void }): Promise<number> {
   // Validate before spawning anything: an unknown environment or a bad file is a one-line usage error.
   const environment = loadEnvironment(options.env);
   const builtin = builtinEnvironmentNames().includes(options.env);
   if (options.workers !== undefined && !/^[1-9]\d*$/.test(options.workers)) throw new UsageError(`--workers must be a positive integer, not '${options.workers}'`);
-  let contract: string | undefined;
-  if (options.contract) {
-    contract = /^https?:\/\//i.test(options.contract) ? options.contract : resolve(options.contract);
-    if (!contract.startsWith('http') && !existsSync(contract)) throw new UsageError(`no contract file at ${contract}`);
-  }
+  const contract = contractSource(options.contract);
+  const servedContract = contractSource(options.servedContract);
   const id = process.env.BROKER_RUN_ID || newRunId();
   const env: NodeJS.ProcessEnv = { ...process.env, BROKER_RUN_ID: id, PLAYWRIGHT_HTML_OPEN: 'never' };
   if (!builtin) env.BROKER_ENV_FILE = resolve(options.env);
   if (contract) env.BROKER_PUBLISHED_CONTRACT = contract;
+  if (servedContract) env.BROKER_SERVED_CONTRACT = servedContract;
   const args = ['playwright', 'test', `--project=${builtin ? options.env : 'custom'}`];
   if (options.grep) args.push('--grep', options.grep);
   const workers = options.workers ?? (environment.workers ? String(environment.workers) : undefined);

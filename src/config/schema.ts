@@ -149,6 +149,12 @@ export const environmentSchema = {
       properties: { rateLimited: { type: 'integer', minimum: 0, maximum: 10 }, transient: { type: 'integer', minimum: 0, maximum: 5 } },
     },
     workers: { type: 'integer', minimum: 1, maximum: 16 },
+    servedContract: {
+      type: 'object',
+      additionalProperties: false,
+      minProperties: 1,
+      properties: { source: { type: 'string', minLength: 1 }, brokerPath: { type: 'string', pattern: '^/' } },
+    },
     checks: {
       type: 'object',
       additionalProperties: false,

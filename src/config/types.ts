@@ -126,6 +126,18 @@ export interface EnvironmentConfig {
    * gateway error (502/503/504) or a reset, for idempotent requests only. Every attempt is recorded.
    */
   retries?: { rateLimited?: number; transient?: number };
+  /**
+   * The OpenAPI document the Broker generates about itself, checked like the published contract (a
+   * disagreement is a WARN). When `brokerPath` is set, the document is fetched from this Broker at
+   * the start of every run; otherwise (or when that fetch fails) BROKER_SERVED_CONTRACT or `source`
+   * names it. Either way the run keeps a copy in its report folder, compared with the last run's.
+   */
+  servedContract?: {
+    /** Path or URL of a saved copy (`${VAR}` allowed). */
+    source?: string;
+    /** Where this Broker serves its own document, relative to `brokerBaseUrl`, e.g. `/swagger/v1/swagger.json`. */
+    brokerPath?: string;
+  };
   /** Response checks switched off by id (an unknown id is a configuration error). */
   checks?: { disabled?: string[] };
   /** Options for the embedded local Broker (kind `local`). */

@@ -1,7 +1,8 @@
 /**
  * @module Prepares the contracts a run checks against: always the reference contract, plus the
- * published one when configured (BROKER_PUBLISHED_CONTRACT or an explicit path/URL). Each is
- * loaded, linted, repaired and compiled once.
+ * published one (BROKER_PUBLISHED_CONTRACT or an explicit path/URL) and the one the Broker serves
+ * about itself (BROKER_SERVED_CONTRACT or an explicit path/URL) when configured. Each is loaded,
+ * linted, repaired and compiled once.
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +30,8 @@ export async function prepareContract(source: string, name: string, role: Contra
 export interface ContractSetOptions {
   /** Path or URL of the published contract; defaults to BROKER_PUBLISHED_CONTRACT when set. */
   published?: string;
+  /** Path or URL of the served contract; defaults to BROKER_SERVED_CONTRACT when set; null = none. */
+  served?: string | null;
   reference?: string;
 }
 
@@ -36,5 +39,7 @@ export async function prepareContractSet(options: ContractSetOptions = {}): Prom
   const set = [await prepareContract(options.reference ?? REFERENCE_CONTRACT_PATH, 'reference', 'reference')];
   const published = options.published ?? process.env.BROKER_PUBLISHED_CONTRACT;
   if (published) set.push(await prepareContract(published, 'published', 'published'));
+  const served = options.served === undefined ? process.env.BROKER_SERVED_CONTRACT : options.served;
+  if (served) set.push(await prepareContract(served, 'served', 'served'));
   return set;
 }

@@ -6,3 +6,6 @@ export { compileContract, type CompiledContract, type ContractRole, type Operati
 export { allChecks, checkResponse, enabledChecks, registerCheck, type CheckResult, type ExchangeView, type ResponseCheck } from './checks.ts';
 export { describeResponseFinding, type ContractFinding, type ResponseFinding, type Verdict } from './findings.ts';
 export { prepareContract, prepareContractSet, REFERENCE_CONTRACT_PATH, type PreparedContract } from './contract-set.ts';
+export { CHANGE_IDS, diffDocuments, type ChangeId, type ContractChange, type ContractDiff } from './diff.ts';
+export { diffContractSources, explain, loadExplanations, SERVED_EXPLANATIONS_PATH, type ExplanationRule } from './contract-diff.ts';
+export { obtainServedContract, servedContractPlan, type ServedContractPlan } from './served-contract.ts';

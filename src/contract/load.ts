@@ -28,7 +28,8 @@ export interface LoadedContract {
 
 const FETCH_TIMEOUT_MS = 15_000;
 
-async function readSource(source: string): Promise<Buffer> {
+/** The bytes of a file path or http(s) URL; a ContractLoadError with a one-line reason when unreadable. */
+export async function readSource(source: string): Promise<Buffer> {
   if (/^https?:\/\//i.test(source)) {
     let res: Response;
     try {

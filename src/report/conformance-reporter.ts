@@ -5,6 +5,7 @@
  * It knows the planned tests, so tests that never started are reported too.
  */
 import type { Pacing } from './pacing.ts';
+import { servedChangeLine } from './served-changes.ts';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
 import { join, relative } from 'node:path';
 import { readLedger } from '../ledger/writer.ts';
@@ -98,6 +99,8 @@ export default class ConformanceReporter implements Reporter {
         const shown = relative(process.cwd(), built.files.html);
         console.log(verdictLine(built.summary.environment, built.summary.verdict, built.summary.counts, shown.startsWith('..') ? built.files.html : shown));
         if (built.summary.pacing) console.log(pacingLine(built.summary.pacing));
+        const served = servedChangeLine(built.summary.servedContract);
+        if (served) console.log(served);
       } catch (e) {
         console.log(`conformance: report for ${dir} not built: ${(e as Error).message.split('\n')[0]}`);
       }

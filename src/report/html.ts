@@ -10,6 +10,7 @@ import { curlFor } from './curl.ts';
 import type { TrendPoint } from './history.ts';
 import { isFailing, worst, type CheckSummary, type CoverageBlock, type CoverageItem, type ExchangeEvidence, type FailureGroup, type RunSummary } from './model.ts';
 import { BROKER_STATES, REFERENCE_TRANSITIONS, stateDiagramSvg, type EdgeState } from './state-diagram.ts';
+import { servedChangesSection } from './served-changes.ts';
 
 export const esc = (s: unknown): string => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -284,6 +285,7 @@ ${requirementsTable(s.coverage.requirements)}
 ${operationsTable(s)}
 <h2 id="time-to-state">Time to state</h2>${tts.length ? foldTable('tts-table', `${tts.length} transitions timed (p50/p95)`, ['transition', 'n', 'p50 ms', 'p95 ms'], tts) : '<p class="muted">no time-to-state measurements in this run</p>'}
 <h2 id="findings">Contract findings (${s.contractFindings.length})</h2>${findings.length ? foldTable('findings-table', `${findings.length} findings of the contracts used`, ['contract', 'severity', 'id', 'where', 'message'], findings) : '<p>No contract findings.</p>'}
+${servedChangesSection(s.servedContract)}
 ${trendSection(trendPoints, s.runId)}
 <h2 id="checks">All checks (${s.checks.length})</h2>
 ${foldTable('checks-table', `every check with its verdict and message`, ['verdict', 'requirement', 'kind', 'check', 'message'], checksRows)}

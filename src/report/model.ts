@@ -2,6 +2,7 @@
  * @module The summary of one conformance run (`summary.json`, format version 1): the data every
  * other report (HTML, JUnit, history, diff) is rendered from. Published as `summary.schema.json`.
  */
+import type { ServedContractSummary } from './served-changes.ts';
 import type { Verdict } from '../contract/index.ts';
 import type { Pacing } from './pacing.ts';
 
@@ -153,6 +154,8 @@ export interface RunSummary {
   contractFindings: { contract: string; id: string; severity: 'error' | 'warning' | 'info'; pointer: string; message: string; line?: number; column?: number }[];
   /** Things the summariser noticed but did not stop for (skipped ledger lines, unreadable contracts). */
   warnings: string[];
+  /** The served contract the run kept, and what changed in it since the previous run (absent in older summaries). */
+  servedContract?: ServedContractSummary | null;
 }
 
 export const VERDICTS: Verdict[] = ['FAIL', 'ERROR', 'WARN', 'PASS', 'INFO', 'SKIP'];

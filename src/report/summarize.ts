@@ -3,6 +3,8 @@
  * RunSummary: checks keyed stably across runs, per-verdict counts, INCOMPLETE detection, coverage
  * of transitions, illegal cells, requirements and operations × status codes, and time-to-state.
  */
+import { servedNoteIn } from '../contract/served-contract.ts';
+import { servedContractSummary } from './served-changes.ts';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { allChecks, describeResponseFinding, prepareContract, type ContractRole, type PreparedContract, type Verdict } from '../contract/index.ts';
@@ -374,6 +376,11 @@ export async function summarizeRun(runDir: string, options: SummarizeOptions = {
     c.findings.map((f) => ({ contract: c.compiled.name, id: f.id, severity: f.severity, pointer: f.pointer, message: f.message, ...(f.line !== undefined ? { line: f.line, column: f.column ?? 0 } : {}) })),
   );
 
+  const servedContract = await servedContractSummary(runDir);
+  if (servedContract?.error) warnings.push(servedContract.error);
+  const servedNote = servedNoteIn(runDir);
+  if (servedNote) warnings.push(`served contract: ${servedNote}`);
+
   const ended = [...testEnds.values()];
   const incomplete = reasons.length > 0;
   const failing = checkList.some((c) => isFailing(c.verdict));
@@ -416,5 +423,6 @@ export async function summarizeRun(runDir: string, options: SummarizeOptions = {
     evidence,
     contractFindings,
     warnings,
+    servedContract,
   };
 }
