@@ -9,14 +9,13 @@ import {
   compactVerify,
   decodeJwt,
   decodeProtectedHeader,
-  exportJWK,
-  generateKeyPair,
   importJWK,
   SignJWT,
   type CryptoKey,
   type JWK,
   type JWTPayload,
 } from 'jose';
+import { signingKeyOf, type KeptSigningKey } from './altinn-issuer.ts';
 import { closeServer, FailureInjector, listen, readBody, sendJson } from './http.ts';
 
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -65,6 +64,8 @@ export interface MaskinportenDoubleOptions {
   accessTokenTtlSeconds?: number;
   /** Epoch milliseconds (default Date.now). */
   now?: () => number;
+  /** Sign access tokens with this kept key instead of a fresh one. */
+  signingKey?: KeptSigningKey;
 }
 
 /** A refusal in Maskinporten's shape. */
@@ -87,9 +88,8 @@ interface RegisteredClient extends ClientRegistration {
 export async function startMaskinportenDouble(options: MaskinportenDoubleOptions = {}): Promise<MaskinportenDouble> {
   const now = options.now ?? Date.now;
   const ttl = options.accessTokenTtlSeconds ?? 120;
-  const { privateKey, publicKey } = await generateKeyPair('RS256');
-  const kid = `mp-double-${crypto.randomUUID().slice(0, 8)}`;
-  const publicJwks = { keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' }] };
+  const { privateKey, publicJwk, kid } = await signingKeyOf(options.signingKey, 'mp-double');
+  const publicJwks = { keys: [{ ...publicJwk, kid, alg: 'RS256', use: 'sig' }] };
   const clients = new Map<string, RegisteredClient>();
   const usedJti = new Map<string, number>();
   const failures = new FailureInjector();

@@ -53,6 +53,20 @@ export interface Platform {
 
 const bareOrg = (org: string) => org.replace(/^0192:/, '');
 
+/** The organisations of an environment's `local-chain` actors (9 digits), each with the union of its actors' scopes: one Maskinporten client each. */
+export function localChainScopesByOrg(env: EnvironmentConfig): Map<string, Set<string>> {
+  const actors = [env.actors.sender, ...env.actors.recipients, env.actors.serviceOwner, env.actors.outsider];
+  const scopesByOrg = new Map<string, Set<string>>();
+  for (const actor of actors) {
+    if (actor?.token.kind !== 'local-chain') continue;
+    const org = bareOrg(actor.org);
+    const scopes = scopesByOrg.get(org) ?? new Set<string>();
+    for (const scope of actor.token.scopes) scopes.add(scope);
+    scopesByOrg.set(org, scopes);
+  }
+  return scopesByOrg;
+}
+
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
   const host = options.host ?? '127.0.0.1';
   const now = options.now ?? Date.now;
@@ -86,15 +100,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     tokenGenerator,
     registerClient: (client) => maskinporten.registerClient(client),
     async prepareLocalEnvironment(env) {
-      const actors = [env.actors.sender, ...env.actors.recipients, env.actors.serviceOwner, env.actors.outsider];
-      const scopesByOrg = new Map<string, Set<string>>();
-      for (const actor of actors) {
-        if (actor?.token.kind !== 'local-chain') continue;
-        const org = bareOrg(actor.org);
-        const scopes = scopesByOrg.get(org) ?? new Set<string>();
-        for (const scope of actor.token.scopes) scopes.add(scope);
-        scopesByOrg.set(org, scopes);
-      }
+      const scopesByOrg = localChainScopesByOrg(env);
       const clients = new Map<string, LocalChainClient>();
       for (const [org, scopes] of scopesByOrg) {
         const { privateKey, publicKey } = await generateKeyPair('RS256');
