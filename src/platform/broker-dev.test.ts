@@ -7,7 +7,7 @@ import { test, expect } from '@playwright/test';
 import { readFileSync, statSync } from 'node:fs';
 import { decodeJwt, importJWK, SignJWT, type JWK } from 'jose';
 import { createTokenProvider } from '../auth/index.ts';
-import { brokerDevLocalChain, printableSettings, startBrokerDevDoubles } from './broker-dev.ts';
+import { brokerDevEndpoints, brokerDevLocalChain, printableSettings, startBrokerDevDoubles } from './broker-dev.ts';
 import { brokerDevEnvironment } from './broker-dev-testing.ts';
 import { verifyAltinnToken } from './verify-altinn-token.ts';
 
@@ -127,4 +127,15 @@ test('keys are kept: after a restart on the same state directory, tokens minted 
 test('the actors\' chain before the doubles ever started is a clear error, not a crash', async () => {
   const env = await brokerDevEnvironment();
   await expect(brokerDevLocalChain(env)).rejects.toThrow(/no doubles keys at .*: start the doubles first/);
+});
+
+test('the environment file is the one source of the doubles\' addresses: an inconsistent one is refused with the field named', async () => {
+  const env = await brokerDevEnvironment();
+  expect(brokerDevEndpoints(env).platformUrl.origin).toBe(new URL(env.platform!.openIdConfigurationUrl).origin);
+  const wrongEvents = { ...env, platform: { ...env.platform!, eventsBaseUrl: 'https://platform.tt02.altinn.no/events/api/v1' } };
+  expect(() => brokerDevEndpoints(wrongEvents)).toThrow(/platform.eventsBaseUrl must be http:\/\/127\.0\.0\.1:\d+\/events\/api\/v1/);
+  const remote = { ...env, maskinporten: { issuer: 'https://test.maskinporten.no/', tokenEndpoint: 'https://test.maskinporten.no/token' } };
+  expect(() => brokerDevEndpoints(remote)).toThrow(/must be http:\/\/127\.0\.0\.1:<port>/);
+  const { doubles: _doubles, ...notBrokerDev } = env;
+  expect(() => brokerDevEndpoints(notBrokerDev)).toThrow(/has no doubles section/);
 });
