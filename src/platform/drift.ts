@@ -71,7 +71,7 @@ export function driftVerdicts(lines: DriftLine[]): VerdictEntry[] {
     requirement: 'PLAT-CALLS-001',
     condition: `PlatformDrift: ${key}`,
     verdict: 'ERROR',
-    message: `${describeDrift(line)} (${count}x; the double answered 400, so what the Broker did next is no evidence about it)`,
+    message: `${describeDrift(line)} (${count}x; the double refused the call, so what the Broker did next is no evidence about it)`,
     exchangeIds: [],
     at: line.at,
   }));
