@@ -6,8 +6,7 @@
  */
 import { createTokenProvider } from '../auth/index.ts';
 import type { EnvironmentConfig } from '../config/index.ts';
-import { loadSeed } from '../local-broker/seed.ts';
-import { brokerDevEndpoints, brokerDevLocalChain, driftVerdicts, fetchDrift, runningDoubles, type BrokerDevDoubles } from '../platform/index.ts';
+import { brokerDevEndpoints, brokerDevLocalChain, brokerDevSeed, driftVerdicts, fetchDrift, runningDoubles, type BrokerDevDoubles } from '../platform/index.ts';
 import { describeDoubles, startDoublesFor } from './doubles.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -43,7 +42,7 @@ export async function seedThroughBrokerApi(environment: EnvironmentConfig, io: I
   const owner = environment.actors.serviceOwner;
   if (!owner) throw new UsageError(`environment ${environment.name} has no serviceOwner actor to seed the Broker with`);
   const ownerOrg = owner.org.slice(owner.org.lastIndexOf(':') + 1);
-  const seed = loadSeed(environment.doubles?.seedFile);
+  const seed = brokerDevSeed(environment);
   const tokens = createTokenProvider(owner, environment, { localChain: await brokerDevLocalChain(environment) });
   const base = environment.brokerBaseUrl.replace(/\/$/, '');
   const call = async (method: string, path: string, body: unknown) => {

@@ -56,6 +56,7 @@ export async function conformanceRun(options: RunOptions, io: { out: (s: string)
   if (environment.doubles) {
     session = await openBrokerDevSession(environment, options.env, io, processEnv);
     env.BROKER_DEV_STATE_DIR = stateDirOf(environment);
+    env.BROKER_DEV_CWD = process.env.BROKER_DEV_CWD ?? process.cwd();
     env.BROKER_RUN_STARTED = session.since;
   }
   if (!builtin) env.BROKER_ENV_FILE = resolve(options.env);

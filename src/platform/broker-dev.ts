@@ -91,8 +91,21 @@ export function brokerDevEndpoints(env: EnvironmentConfig): Endpoints {
   };
 }
 
+/**
+ * A relative path of the environment file, from where the command was invoked: `run` passes its
+ * working directory on as BROKER_DEV_CWD, because Playwright's workers run in the project root.
+ */
+function fromInvocation(path: string): string {
+  return resolve(process.env.BROKER_DEV_CWD ?? process.cwd(), path);
+}
+
 export function stateDirOf(env: EnvironmentConfig): string {
-  return resolve(env.doubles?.stateDir ?? '.broker-dev');
+  return fromInvocation(env.doubles?.stateDir ?? '.broker-dev');
+}
+
+/** The seed the doubles decide from: the environment's doubles.seedFile, else the local Broker's default seed. */
+export function brokerDevSeed(env: EnvironmentConfig): Seed {
+  return loadSeed(env.doubles?.seedFile ? fromInvocation(env.doubles.seedFile) : undefined);
 }
 
 /** The settings that point a Broker at the doubles (ASP.NET configuration keys as environment variables). */
@@ -162,7 +175,7 @@ export async function startBrokerDevDoubles(env: EnvironmentConfig, options: Bro
   const stateDir = stateDirOf(env);
   const scopesByOrg = localChainScopesByOrg(env);
   const state = await loadOrCreateState(stateDir, [...scopesByOrg.keys()]);
-  const seed = options.seed ?? loadSeed(env.doubles?.seedFile);
+  const seed = options.seed ?? brokerDevSeed(env);
   const host = '127.0.0.1';
   const altinn = await startAltinnIssuer({ host, port: Number(e.platformUrl.port), signingKey: state.altinn });
   let maskinporten: MaskinportenDouble;

@@ -8,6 +8,7 @@ export { verifyAltinnToken } from './verify-altinn-token.ts';
 export {
   brokerDevEndpoints,
   brokerDevLocalChain,
+  brokerDevSeed,
   brokerSettings,
   printableSettings,
   runningDoubles,
