@@ -6,7 +6,8 @@
  */
 import { createTokenProvider } from '../auth/index.ts';
 import type { EnvironmentConfig } from '../config/index.ts';
-import { brokerDevEndpoints, brokerDevLocalChain, brokerDevSeed, driftVerdicts, fetchDrift, runningDoubles, type BrokerDevDoubles } from '../platform/index.ts';
+import { join } from 'node:path';
+import { brokerDevEndpoints, brokerDevLocalChain, brokerDevSeed, SETTINGS_FILE, stateDirOf, driftVerdicts, fetchDrift, runningDoubles, type BrokerDevDoubles } from '../platform/index.ts';
 import { describeDoubles, startDoublesFor } from './doubles.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -23,7 +24,7 @@ export async function openBrokerDevSession(environment: EnvironmentConfig, envNa
   const since = new Date().toISOString();
   let started: BrokerDevDoubles | undefined;
   if (await runningDoubles(environment)) {
-    io.out(`using the running doubles at ${brokerDevEndpoints(environment).platformUrl.origin}/`);
+    io.out(`using the running doubles at ${brokerDevEndpoints(environment).platformUrl.origin}/ (the Broker's settings: ${join(stateDirOf(environment), SETTINGS_FILE)})`);
   } else {
     started = await startDoublesFor(envName, io, processEnv);
     for (const line of describeDoubles(started)) io.out(line);

@@ -94,3 +94,18 @@ test('seeding goes through the Broker\'s API: the service owner and the configur
     await doubles.close();
   }
 });
+
+test('doubles on ports already taken: one line naming the port, exit 2', async () => {
+  test.setTimeout(120_000);
+  const env = await brokerDevEnvironment(join(dir, 'state-busy'));
+  const file = join(dir, 'broker-dev-busy.json');
+  writeFileSync(file, JSON.stringify(env));
+  const first = await startBrokerDevDoubles(env);
+  try {
+    const r = await run('doubles', '--env', file);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(`broker-conformance: cannot start the doubles: port ${new URL(env.platform!.openIdConfigurationUrl).port} is in use (are the doubles already running with other keys?)`);
+  } finally {
+    await first.close();
+  }
+});

@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWTPayload, type CryptoKey, type JWK } from 'jose';
-import type { RouteHandler } from './http.ts';
+import { listen, type RouteHandler } from './http.ts';
 
 export interface AltinnIssuerDouble {
   /** `http://127.0.0.1:<port>/authentication/api/v1/openid/` (with trailing slash, as Altinn's). */
@@ -72,7 +72,7 @@ export async function startAltinnIssuer(options: { host?: string; port?: number;
       }
     })();
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
+  await listen(server, options); // rejects (EADDRINUSE) instead of throwing from an 'error' event
   const { port } = server.address() as AddressInfo;
   issuer = `http://${options.host ?? '127.0.0.1'}:${port}${ISSUER_PATH}`;
 

@@ -12,6 +12,7 @@ export {
   brokerSettings,
   printableSettings,
   runningDoubles,
+  SETTINGS_FILE,
   startBrokerDevDoubles,
   stateDirOf,
   BrokerDevConfigError,
