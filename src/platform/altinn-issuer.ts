@@ -102,7 +102,8 @@ export async function signingKeyOf(kept: KeptSigningKey | undefined, prefix: str
   return { privateKey, publicJwk: await exportJWK(publicKey), kid: `${prefix}-${crypto.randomUUID().slice(0, 8)}` };
 }
 
-async function signWith(
+/** Signs an Altinn token with a given key (RS256, `kid`); `iat`/`exp`/`iss`/`jti` are filled unless given. */
+export async function signWith(
   key: CryptoKey,
   kid: string,
   issuer: string,

@@ -7,7 +7,7 @@ import { test, expect } from '@playwright/test';
 import { readFileSync, statSync } from 'node:fs';
 import { decodeJwt, importJWK, SignJWT, type JWK } from 'jose';
 import { createTokenProvider } from '../auth/index.ts';
-import { brokerDevEndpoints, brokerDevLocalChain, printableSettings, startBrokerDevDoubles } from './broker-dev.ts';
+import { brokerDevEndpoints, brokerDevIssuerSigner, brokerDevLocalChain, printableSettings, startBrokerDevDoubles } from './broker-dev.ts';
 import { brokerDevEnvironment } from './broker-dev-testing.ts';
 import { verifyAltinnToken } from './verify-altinn-token.ts';
 
@@ -119,6 +119,9 @@ test('keys are kept: after a restart on the same state directory, tokens minted 
     // A new process of the run mints its actors' tokens from the kept keys alone.
     const outsider = createTokenProvider(env.actors.outsider!, env, { localChain: await brokerDevLocalChain(env) });
     await expect(verifyAltinnToken(await outsider.token(), env.platform!.openIdConfigurationUrl)).resolves.toMatchObject({ 'urn:altinn:orgNumber': '314249879' });
+    // …and forges tokens the Broker trusts (chosen org and scopes) with the kept issuer key.
+    const forged = await (await brokerDevIssuerSigner(env)).sign({ scope: 'altinn:serviceowner', 'urn:altinn:orgNumber': '314249879' });
+    await expect(verifyAltinnToken(forged, env.platform!.openIdConfigurationUrl)).resolves.toMatchObject({ scope: 'altinn:serviceowner', iss: env.platform!.altinnIssuer });
   } finally {
     await doubles.close();
   }

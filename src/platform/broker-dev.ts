@@ -10,7 +10,8 @@ import { join, resolve } from 'node:path';
 import type { LocalChainClient, LocalChainDeps } from '../auth/token-provider.ts';
 import type { EnvironmentConfig } from '../config/types.ts';
 import { loadSeed, type Seed } from '../local-broker/seed.ts';
-import { startAltinnIssuer, type AltinnIssuerDouble } from './altinn-issuer.ts';
+import type { JWTPayload } from 'jose';
+import { signWith, startAltinnIssuer, type AltinnIssuerDouble } from './altinn-issuer.ts';
 import { mountBrokerPlatform, type BrokerPlatform } from './broker-platform.ts';
 import { driftLog, type DriftLog } from './drift.ts';
 import { BROKER_CLIENT_ID, loadOrCreateState, privateKeyOf, publicPart, readState, type DoublesState } from './doubles-state.ts';
@@ -244,4 +245,17 @@ export async function runningDoubles(env: EnvironmentConfig): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** Signs tokens as the doubles' Altinn issuer, from the kept key (forged tokens for authorization checks). */
+export interface IssuerSigner {
+  issuer: string;
+  sign(claims: JWTPayload, options?: { expiresInSeconds?: number; issuedAt?: number }): Promise<string>;
+}
+
+export async function brokerDevIssuerSigner(env: EnvironmentConfig): Promise<IssuerSigner> {
+  const e = brokerDevEndpoints(env);
+  const state = readState(stateDirOf(env));
+  const key = await privateKeyOf(state.altinn);
+  return { issuer: e.issuer, sign: (claims, o = {}) => signWith(key, state.altinn.kid, e.issuer, claims, o) };
 }

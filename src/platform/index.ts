@@ -7,6 +7,7 @@ export { startTokenGeneratorDouble, type TokenGeneratorDouble } from './token-ge
 export { verifyAltinnToken } from './verify-altinn-token.ts';
 export {
   brokerDevEndpoints,
+  brokerDevIssuerSigner,
   brokerDevLocalChain,
   brokerDevSeed,
   brokerSettings,
@@ -18,6 +19,7 @@ export {
   BrokerDevConfigError,
   type BrokerDevDoubles,
   type BrokerSetting,
+  type IssuerSigner,
 } from './broker-dev.ts';
 export { mountBrokerPlatform, PLATFORM_PATHS, type BrokerPlatform, type StoredCloudEvent } from './broker-platform.ts';
 export { describeDrift, driftLog, driftVerdicts, fetchDrift, type DriftLine, type DriftLog } from './drift.ts';
