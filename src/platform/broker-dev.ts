@@ -199,7 +199,7 @@ export async function startBrokerDevDoubles(env: EnvironmentConfig, options: Bro
   }
   mkdirSync(stateDir, { recursive: true });
   const drift = driftLog({ file: join(stateDir, 'drift.ndjson'), ...(options.onDrift ? { echo: options.onDrift } : {}) });
-  const platform = mountBrokerPlatform({ altinn, seed, drift });
+  const platform = mountBrokerPlatform({ altinn, seed, drift, systemUserOrg: (id) => maskinporten.systemUserOrg(id) });
   const settings = brokerSettings(env, state);
   const settingsFile = join(stateDir, SETTINGS_FILE);
   writeFileSync(settingsFile, settingsFileText(settings), { mode: 0o600 });

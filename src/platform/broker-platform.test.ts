@@ -17,6 +17,7 @@ const OUTSIDER = '314249879';
 const RESOURCE = 'altinn-broker-test-resource-1';
 const ACCESS_LIST = 'altinn-broker-test-resource-access-list';
 const TRANSFER = '94f3ef0b-a809-4799-a55e-7519ea18bbdf';
+const SYSTEM_USER = '1f6a2c3e-4b5d-4e6f-8a9b-0c1d2e3f4a5b';
 
 let altinn: AltinnIssuerDouble;
 let platform: BrokerPlatform;
@@ -26,7 +27,7 @@ let brokerToken: string;
 test.beforeAll(async () => {
   altinn = await startAltinnIssuer();
   drift = driftLog();
-  platform = mountBrokerPlatform({ altinn, seed: loadSeed(undefined), drift });
+  platform = mountBrokerPlatform({ altinn, seed: loadSeed(undefined), drift, systemUserOrg: (id) => (id === SYSTEM_USER ? RECIPIENT : undefined) });
   // The Broker's own Altinn token, as the exchange double issues it.
   brokerToken = await altinn.sign({ scope: 'altinn:events.publish altinn:serviceowner', 'urn:altinn:orgNumber': SENDER });
 });
@@ -36,8 +37,19 @@ const attribute = (attributeId: string, value: string, issuer = 'Altinn') => ({ 
 const category = (attributes: unknown[]) => ({ categoryId: null, id: null, content: null, attribute: attributes });
 
 /** The XACML request as the Broker builds it (member order and nulls as its serializer writes them). */
-function decisionRequest(o: { resourceId: string; party: string; instanceId?: string; actions: string[]; org: string }) {
+function decisionRequest(o: { resourceId: string; party: string; instanceId?: string; actions: string[]; org: string; systemUser?: string }) {
   const issuer = altinn.issuer;
+  // A system user's subject is that one attribute: the PEP drops every other.
+  const subject = o.systemUser
+    ? [attribute('urn:altinn:systemuser:uuid', o.systemUser, issuer)]
+    : [
+        attribute('urn:scope', 'altinn:broker.write altinn:broker.read', issuer),
+        attribute('urn:altinn:sessionid', crypto.randomUUID(), issuer),
+        attribute('urn:altinn:authenticatemethod', 'maskinporten', issuer),
+        attribute('urn:altinn:authlevel', '3', issuer),
+        attribute('urn:altinn:organizationnumber', o.org, issuer),
+        attribute('urn:altinn:organization:identifier-no', o.org, issuer),
+      ];
   return {
     request: {
       returnPolicyIdList: false,
@@ -52,16 +64,7 @@ function decisionRequest(o: { resourceId: string; party: string; instanceId?: st
         ]),
       ],
       action: o.actions.map((a) => category([attribute('urn:oasis:names:tc:xacml:1.0:action:action-id', a)])),
-      accessSubject: [
-        category([
-          attribute('urn:scope', 'altinn:broker.write altinn:broker.read', issuer),
-          attribute('urn:altinn:sessionid', crypto.randomUUID(), issuer),
-          attribute('urn:altinn:authenticatemethod', 'maskinporten', issuer),
-          attribute('urn:altinn:authlevel', '3', issuer),
-          attribute('urn:altinn:organizationnumber', o.org, issuer),
-          attribute('urn:altinn:organization:identifier-no', o.org, issuer),
-        ]),
-      ],
+      accessSubject: [category(subject)],
       recipientSubject: null,
       intermediarySubject: null,
       requestingMachine: null,
@@ -123,6 +126,10 @@ test('PDP: sender, recipient and search checks shaped as the Broker sends them a
   expect(await decide({ resourceId: ACCESS_LIST, party: OTHER_RECIPIENT, actions: ['write'], org: OTHER_RECIPIENT })).toBe('Deny');
   expect(await decide({ resourceId: ACCESS_LIST, party: OUTSIDER, actions: ['write', 'read'], org: OUTSIDER })).toBe('Deny');
   expect(await decide({ resourceId: 'no-such-resource', party: SENDER, actions: ['write'], org: SENDER })).toBe('NotApplicable');
+  // A system user is decided as its organisation; an unknown one is not applicable.
+  expect(await decide({ resourceId: RESOURCE, party: RECIPIENT, instanceId: TRANSFER, actions: ['read'], org: '', systemUser: SYSTEM_USER })).toBe('Permit');
+  expect(await decide({ resourceId: RESOURCE, party: SENDER, actions: ['write'], org: '', systemUser: SYSTEM_USER })).toBe('Deny');
+  expect(await decide({ resourceId: RESOURCE, party: RECIPIENT, instanceId: TRANSFER, actions: ['read'], org: '', systemUser: crypto.randomUUID() })).toBe('NotApplicable');
   expect(drift.lines()).toEqual([]);
 });
 

@@ -65,6 +65,8 @@ export interface BrokerPlatformOptions {
   subscriptionKey?: string;
   /** 9-digit org → org code for `hasCompetentAuthority.orgcode` (default `{ '991825827': 'digdir' }`). */
   orgCodes?: Record<string, string>;
+  /** The organisation of a system user (the Maskinporten double's), so system-user subjects are decided like their org. */
+  systemUserOrg?: (systemUserId: string) => string | undefined;
 }
 
 export interface BrokerPlatform {
@@ -158,7 +160,8 @@ export function mountBrokerPlatform(options: BrokerPlatformOptions): BrokerPlatf
     checkSubscriptionKey(req, true);
     if (mediaType(req) !== 'application/json') drift(`Content-Type is '${req.headers['content-type'] ?? ''}', not application/json`);
     const question = readDecisionRequest(await jsonBody(req));
-    const org = subjectOrg(question.subject);
+    const systemUser = question.subject.get('urn:altinn:systemuser:uuid');
+    const org = systemUser !== undefined ? options.systemUserOrg?.(systemUser) : subjectOrg(question.subject);
     const table = seed.policies?.[question.resourceId];
     let decision: 'Permit' | 'Deny' | 'NotApplicable' = 'NotApplicable';
     if (table && org) {

@@ -97,7 +97,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   });
   const tokenGenerator = await startTokenGeneratorDouble({ altinn, host, users: options.tokenGeneratorUsers ?? [] });
   const drift = options.brokerPlatform ? driftLog({ now }) : undefined;
-  const brokerPlatform = options.brokerPlatform && drift ? mountBrokerPlatform({ altinn, seed: options.brokerPlatform.seed, drift }) : undefined;
+  const brokerPlatform = options.brokerPlatform && drift ? mountBrokerPlatform({ altinn, seed: options.brokerPlatform.seed, drift, systemUserOrg: (id) => maskinporten.systemUserOrg(id) }) : undefined;
 
   return {
     platformBaseUrl: altinn.baseUrl,
