@@ -57,7 +57,7 @@ function exactMembers(value: Record<string, unknown>, expected: string[], where:
 }
 
 /** The attributes of one category as id → value, after checking the category and each attribute's shape. */
-function categoryAttributes(category: unknown, where: string): Map<string, string> {
+function categoryAttributes(category: unknown, where: string, repeatsAllowed = false): Map<string, string> {
   if (!isObject(category)) return drift(`${where} is not an object`);
   exactMembers(category, CATEGORY_MEMBERS, where);
   for (const k of ['categoryId', 'id', 'content']) if (category[k] !== null) drift(`${where}.${k} is not null`);
@@ -73,7 +73,10 @@ function categoryAttributes(category: unknown, where: string): Map<string, strin
     if (typeof a.issuer !== 'string' || a.issuer === '') drift(`${at}.issuer is not a non-empty string`);
     if (a.dataType !== 'string') drift(`${at}.dataType is not "string"`);
     if (a.includeInResult !== false) drift(`${at}.includeInResult is not false`);
-    if (attributes.has(a.attributeId as string)) drift(`${at} repeats ${String(a.attributeId)}`);
+    if (attributes.has(a.attributeId as string)) {
+      if (!repeatsAllowed) drift(`${at} repeats ${String(a.attributeId)}`);
+      return;
+    }
     attributes.set(a.attributeId as string, a.value as string);
   });
   return attributes;
@@ -116,7 +119,8 @@ export function readDecisionRequest(body: unknown): DecisionQuestion {
 
   const subjects = request.accessSubject;
   if (!Array.isArray(subjects) || subjects.length !== 1) return drift('request.accessSubject is not an array of one category');
-  const subject = categoryAttributes(subjects[0], 'request.accessSubject[0]');
+  // Subject attributes follow the caller's claims (a claim given twice gives two attributes): the first counts.
+  const subject = categoryAttributes(subjects[0], 'request.accessSubject[0]', true);
 
   return { resourceId: resourceId!, party: party!, ...(instanceId !== undefined ? { instanceId } : {}), actions, subject };
 }
