@@ -6,6 +6,7 @@
 import { test, expect } from '@playwright/test';
 import { makeEvent } from '../local-broker/events.ts';
 import { loadSeed } from '../local-broker/seed.ts';
+import { formatTimestamp } from '../local-broker/time-format.ts';
 import { startAltinnIssuer, type AltinnIssuerDouble } from './altinn-issuer.ts';
 import { mountBrokerPlatform, partyIdOf, partyUuidOf, type BrokerPlatform } from './broker-platform.ts';
 import { driftLog, type DriftLog } from './drift.ts';
@@ -244,7 +245,7 @@ test('Events: the Broker\'s CloudEvent POST is stored and read back through the 
   const first = brokerEvent();
   expect((await post('/events/api/v1/events', first, EVENT_HEADERS)).status).toBe(200);
   // The embedded local Broker's events (its own event builder) have the same shape.
-  const local = makeEvent({ type: 'published', time: '2026-12-06T07:49:05.0000000+00:00', resourceId: RESOURCE, fileTransferId: TRANSFER, actor: `0192:${RECIPIENT}`, role: 'Recipient', source: `${altinn.baseUrl}/broker/api/v1/filetransfer` });
+  const local = makeEvent({ type: 'published', time: formatTimestamp(new Date()), resourceId: RESOURCE, fileTransferId: TRANSFER, actor: `0192:${RECIPIENT}`, role: 'Recipient', source: `${altinn.baseUrl}/broker/api/v1/filetransfer` });
   expect((await post('/events/api/v1/events', local, { 'content-type': 'application/cloudevents+json; charset=utf-8' })).status).toBe(200);
   expect(platform.events().slice(-2)).toEqual([first, local]);
 
