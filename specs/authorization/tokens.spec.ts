@@ -47,7 +47,7 @@ test.describe('tokens @negative', () => {
   });
 
   test('AUTH-003 an expired token (otherwise valid) is an empty 401', async ({ actors, environment, flow, forge, verify }) => {
-    test.skip(!forge.expired, 'minting an expired but validly signed token needs the issuer key (only the platform doubles of `local`)');
+    test.skip(!forge.expired, 'minting an expired but validly signed token needs the issuer key and a Broker that checks token lifetimes (the embedded one; a Development Broker does not)');
     const { id } = await flow.initialize();
     const expired = await forge.expired!(environment.actors.sender.org, ['altinn:broker.write', 'altinn:broker.read']);
     for (const send of probes(actors.sender, environment.resources[0]!, id)) verify(ExpiredTokenIsRefused, await send(expired));
@@ -58,7 +58,7 @@ test.describe('tokens @negative', () => {
     // The recipient's read-only token: initialize and upload need altinn:broker.write.
     verify(MissingScopeIsForbidden, await actors.recipient.initializeFileTransfer(flow.body()));
     verify(MissingScopeIsForbidden, await actors.recipient.uploadFileTransfer(id, Buffer.from('x')), { cite: ['AUTH-005'] });
-    test.skip(!forge.signed, 'minting tokens with chosen scopes needs the issuer key (only `local`)');
+    test.skip(!forge.signed, 'minting tokens with chosen scopes needs the issuer key (local and broker-dev)');
     const org = environment.actors.sender.org;
     const writeOnly = await forge.signed!(org, ['altinn:broker.write']);
     const serviceOwnerOnly = await forge.signed!(org, ['altinn:serviceowner']);
@@ -79,7 +79,7 @@ test.describe('tokens @negative', () => {
   });
 
   test('AUTH-013 a recipient org holding the write scope still cannot upload to, or initialize for, the sender', async ({ actors, environment, flow, forge, verify }) => {
-    test.skip(!forge.signed, 'minting a write-scoped token for the recipient org needs the issuer key (only `local`)');
+    test.skip(!forge.signed, 'minting a write-scoped token for the recipient org needs the issuer key (local and broker-dev)');
     const { id } = await flow.initialize();
     const recipientWriter = await forge.signed!(environment.actors.recipients[0]!.org, ['altinn:broker.write', 'altinn:broker.read']);
     verify(rejectedWith('UploadForAnotherSenderIsNoAccess', 'AUTH-013', '§4.1, §4.2', 'NoAccess'), await actors.sender.call({ method: 'POST', path: `${API}/${id}/upload`, headers: { 'content-type': 'application/octet-stream' }, body: Buffer.from('x'), bearer: recipientWriter }));

@@ -13,6 +13,8 @@ import { EXIT_USAGE } from './exit-codes.ts';
 import { reportBuild, reportDiff, reportOpen } from './report.ts';
 import { requirementsCommand } from './requirements.ts';
 import { conformanceRun } from './run.ts';
+import { doublesCommand } from './doubles.ts';
+import { DoublesStateError } from '../platform/doubles-state.ts';
 import { UsageError } from './usage-error.ts';
 
 export async function main(argv: string[], io = { out: (s: string) => console.log(s), err: (s: string) => console.error(s) }): Promise<number> {
@@ -74,7 +76,8 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
       "also check every response against this copy of the document the Broker serves about itself; sets BROKER_SERVED_CONTRACT (an environment's servedContract.brokerPath, fetched from its Broker, comes first)",
     )
     .option('--workers <n>', 'Playwright workers')
-    .action(async (options: { env: string; grep?: string; contract?: string; servedContract?: string; workers?: string }) => {
+    .option('--broker-url <url>', 'the Broker to run against, for environments that take one (broker-dev: a Broker built from source, started with the settings `doubles` prints)')
+    .action(async (options: { env: string; grep?: string; contract?: string; servedContract?: string; workers?: string; brokerUrl?: string }) => {
       exitCode = await conformanceRun(options, io);
     });
 
@@ -88,6 +91,18 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
     .option('--json', 'print as JSON (id, statement, citation, url, table, skip)')
     .action((prefixes: string[], options: { json?: boolean }) => {
       exitCode = requirementsCommand(prefixes, options, io.out);
+    });
+
+  program
+    .command('doubles')
+    .description(
+      "start only the strict doubles of a Broker's platform for a broker-dev environment (OpenID metadata + JWKS, authorization PDP, Resource Registry, " +
+        'Register, Events, Maskinporten + Altinn exchange for the Broker\'s own client) on the environment\'s stable ports, with signing keys kept in its ' +
+        'state directory; print the settings to start the Broker with and write them to a file there; echo platform drift as it happens. Ctrl-C stops them.',
+    )
+    .requiredOption('--env <name|file>', 'a broker-dev environment (built-in broker-dev, or a file with a doubles section)')
+    .action(async (options: { env: string }) => {
+      exitCode = await doublesCommand(options, io);
     });
 
   const report = program.command('report').description('find, compare and rebuild run reports under reports/ (or BROKER_REPORTS_DIR)');
@@ -125,7 +140,7 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
     return exitCode;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : EXIT_USAGE;
-    if (e instanceof ContractLoadError || e instanceof ConfigError || e instanceof RunDirectoryError || e instanceof UnsupportedFormatError || e instanceof UsageError) {
+    if (e instanceof ContractLoadError || e instanceof ConfigError || e instanceof RunDirectoryError || e instanceof UnsupportedFormatError || e instanceof UsageError || e instanceof DoublesStateError) {
       io.err(`broker-conformance: ${e.message}`);
       return EXIT_USAGE;
     }

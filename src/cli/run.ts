@@ -16,6 +16,8 @@ import { loadSummary } from '../report/locate.ts';
 import { ledgerFiles } from '../report/summarize.ts';
 import { EXIT_NONCONFORMANT, EXIT_OK } from './exit-codes.ts';
 import { UsageError } from './usage-error.ts';
+import { openBrokerDevSession, reportDrift, type BrokerDevSession } from './broker-dev-run.ts';
+import { stateDirOf } from '../platform/index.ts';
 
 export interface RunOptions {
   env: string;
@@ -23,6 +25,8 @@ export interface RunOptions {
   contract?: string;
   servedContract?: string;
   workers?: string;
+  /** The Broker to run against, for environments whose brokerBaseUrl is `${BROKER_BASE_URL…}` (broker-dev). */
+  brokerUrl?: string;
 }
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -37,13 +41,30 @@ function contractSource(given: string | undefined): string | undefined {
 
 export async function conformanceRun(options: RunOptions, io: { out: (s: string) => void; err: (s: string) => void }): Promise<number> {
   // Validate before spawning anything: an unknown environment or a bad file is a one-line usage error.
-  const environment = loadEnvironment(options.env);
+  const processEnv: NodeJS.ProcessEnv = { ...process.env };
+  if (options.brokerUrl !== undefined) {
+    if (!/^https?:\/\/[^\s/]+/i.test(options.brokerUrl)) throw new UsageError(`--broker-url must be an http(s) URL, not '${options.brokerUrl}'`);
+    processEnv.BROKER_BASE_URL = options.brokerUrl.replace(/\/+$/, '');
+  }
+  const environment = loadEnvironment(options.env, processEnv);
+  if (processEnv.BROKER_BASE_URL && options.brokerUrl !== undefined && environment.brokerBaseUrl !== processEnv.BROKER_BASE_URL) {
+    throw new UsageError(`environment ${environment.name} does not take --broker-url (its brokerBaseUrl is ${environment.brokerBaseUrl})`);
+  }
   const builtin = builtinEnvironmentNames().includes(options.env);
   if (options.workers !== undefined && !/^[1-9]\d*$/.test(options.workers)) throw new UsageError(`--workers must be a positive integer, not '${options.workers}'`);
   const contract = contractSource(options.contract);
   const servedContract = contractSource(options.servedContract);
   const id = process.env.BROKER_RUN_ID || newRunId();
-  const env: NodeJS.ProcessEnv = { ...process.env, BROKER_RUN_ID: id, PLAYWRIGHT_HTML_OPEN: 'never' };
+  const env: NodeJS.ProcessEnv = { ...processEnv, BROKER_RUN_ID: id, PLAYWRIGHT_HTML_OPEN: 'never' };
+  // broker-dev: the doubles answer (running, or started for this run), the Broker is seeded through its API,
+  // and the workers read the same kept keys (an absolute state directory: Playwright runs in the project root).
+  let session: BrokerDevSession | undefined;
+  if (environment.doubles) {
+    session = await openBrokerDevSession(environment, options.env, io, processEnv);
+    env.BROKER_DEV_STATE_DIR = stateDirOf(environment);
+    env.BROKER_DEV_CWD = process.env.BROKER_DEV_CWD ?? process.cwd();
+    env.BROKER_RUN_STARTED = session.since;
+  }
   if (!builtin) env.BROKER_ENV_FILE = resolve(options.env);
   if (contract) env.BROKER_PUBLISHED_CONTRACT = contract;
   if (servedContract) env.BROKER_SERVED_CONTRACT = servedContract;
@@ -91,6 +112,11 @@ export async function conformanceRun(options: RunOptions, io: { out: (s: string)
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   });
+  if (session) {
+    const drift = await reportDrift(environment, session.since, io);
+    if (drift > 0) io.err(`broker-conformance: ${drift} kind(s) of platform drift: the doubles refused calls from the Broker (ERROR verdicts of PLAT-CALLS-001 in the report)`);
+    await session.release();
+  }
 
   const runDir = runDirectory(environment.name, id);
   if (ledgerFiles(runDir).length === 0) {

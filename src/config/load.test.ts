@@ -8,7 +8,7 @@ import { builtinEnvironmentNames, ConfigError, loadEnvironment } from './index.t
 const remoteVars = { BROKER_SENDER_ORG: '991825827', BROKER_RECIPIENT_ORG: '986252932', BROKER_RESOURCE_ID: 'my-resource' };
 
 test('every built-in environment loads and validates', () => {
-  expect(builtinEnvironmentNames()).toEqual(['at22', 'at23', 'at24', 'local', 'local-tt02-profile', 'tt02', 'yt01']);
+  expect(builtinEnvironmentNames()).toEqual(['at22', 'at23', 'at24', 'broker-dev', 'local', 'local-tt02-profile', 'tt02', 'yt01']);
   for (const name of builtinEnvironmentNames()) {
     const env = loadEnvironment(name, remoteVars);
     expect(env.name).toBe(name);
@@ -40,7 +40,7 @@ test('a missing placeholder variable is named with the field that needs it', () 
 
 test('an unknown environment lists the built-in names', () => {
   expect(() => loadEnvironment('tt03', {})).toThrow(ConfigError);
-  expect(() => loadEnvironment('tt03', {})).toThrow(/not one of at22, at23, at24, local, local-tt02-profile, tt02, yt01/);
+  expect(() => loadEnvironment('tt03', {})).toThrow(/not one of at22, at23, at24, broker-dev, local, local-tt02-profile, tt02, yt01/);
 });
 
 function writeEnv(data: unknown, ext = 'json'): string {

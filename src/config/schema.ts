@@ -160,6 +160,13 @@ export const environmentSchema = {
       additionalProperties: false,
       properties: { disabled: { type: 'array', items: { type: 'string' }, uniqueItems: true } },
     },
+    doubles: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['stateDir'],
+      description: 'broker-dev: the harness runs strict doubles of the platform a Broker built from source calls, on the ports of platform and maskinporten',
+      properties: { stateDir: { type: 'string', minLength: 1 }, seedFile: { type: 'string', minLength: 1 } },
+    },
     localBroker: {
       type: 'object',
       additionalProperties: false,

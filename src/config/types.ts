@@ -140,6 +140,16 @@ export interface EnvironmentConfig {
   };
   /** Response checks switched off by id (an unknown id is a configuration error). */
   checks?: { disabled?: string[] };
+  /**
+   * A Broker built from source and run against the harness's strict doubles of its platform
+   * (`broker-conformance doubles`): they listen on the ports of `platform` and `maskinporten`.
+   */
+  doubles?: {
+    /** Keeps the doubles' signing keys, the Broker's settings file and the drift log (relative to the working directory). */
+    stateDir: string;
+    /** A local-Broker seed for the PDP, Resource Registry and Register (default: the local Broker's default seed). */
+    seedFile?: string;
+  };
   /** Options for the embedded local Broker (kind `local`). */
   localBroker?: {
     port?: number;

@@ -5,8 +5,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair, SignJWT, type JWTPayload, type CryptoKey, type JWK } from 'jose';
-import type { RouteHandler } from './http.ts';
+import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWTPayload, type CryptoKey, type JWK } from 'jose';
+import { listen, type RouteHandler } from './http.ts';
 
 export interface AltinnIssuerDouble {
   /** `http://127.0.0.1:<port>/authentication/api/v1/openid/` (with trailing slash, as Altinn's). */
@@ -27,10 +27,15 @@ export interface AltinnIssuerDouble {
 
 const ISSUER_PATH = '/authentication/api/v1/openid/';
 
-export async function startAltinnIssuer(options: { host?: string; port?: number } = {}): Promise<AltinnIssuerDouble> {
-  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
-  const kid = `altinn-double-${Date.now().toString(36)}`;
-  const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' };
+/** A signing key kept between starts (a private RSA JWK and its `kid`), so tokens and a Broker's cached JWKS stay valid. */
+export interface KeptSigningKey {
+  kid: string;
+  privateJwk: JWK;
+}
+
+export async function startAltinnIssuer(options: { host?: string; port?: number; signingKey?: KeptSigningKey } = {}): Promise<AltinnIssuerDouble> {
+  const { privateKey, publicJwk, kid } = await signingKeyOf(options.signingKey, 'altinn-double');
+  const jwk = { ...publicJwk, kid, alg: 'RS256', use: 'sig' };
   const publicJwks = { keys: [jwk] };
   let issuer = '';
   const mounted: RouteHandler[] = [];
@@ -67,7 +72,7 @@ export async function startAltinnIssuer(options: { host?: string; port?: number 
       }
     })();
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
+  await listen(server, options); // rejects (EADDRINUSE) instead of throwing from an 'error' event
   const { port } = server.address() as AddressInfo;
   issuer = `http://${options.host ?? '127.0.0.1'}:${port}${ISSUER_PATH}`;
 
@@ -87,7 +92,18 @@ export async function startAltinnIssuer(options: { host?: string; port?: number 
   };
 }
 
-async function signWith(
+/** The kept key, or a fresh one (with a `kid` made from `prefix`). */
+export async function signingKeyOf(kept: KeptSigningKey | undefined, prefix: string): Promise<{ privateKey: CryptoKey; publicJwk: JWK; kid: string }> {
+  if (kept) {
+    const { kty, n, e } = kept.privateJwk;
+    return { privateKey: (await importJWK(kept.privateJwk, 'RS256')) as CryptoKey, publicJwk: { kty, n, e }, kid: kept.kid };
+  }
+  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+  return { privateKey, publicJwk: await exportJWK(publicKey), kid: `${prefix}-${crypto.randomUUID().slice(0, 8)}` };
+}
+
+/** Signs an Altinn token with a given key (RS256, `kid`); `iat`/`exp`/`iss`/`jti` are filled unless given. */
+export async function signWith(
   key: CryptoKey,
   kid: string,
   issuer: string,

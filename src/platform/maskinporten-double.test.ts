@@ -91,6 +91,9 @@ test('a valid system-user grant carries authorization_details with the system us
     systemuser_org: { authority: 'iso6523-actorid-upis', ID: '0192:986252932' },
   });
   expect(details[0]?.systemuser_id).toEqual([expect.any(String)]);
+  // The double remembers whose system user it is (a PDP double decides for it as that org).
+  expect(mp.systemUserOrg((details[0]!.systemuser_id as string[])[0]!)).toBe('986252932');
+  expect(mp.systemUserOrg(crypto.randomUUID())).toBeUndefined();
 });
 
 const defects: Array<{ name: string; make: () => Promise<string>; error: string; mentions: RegExp }> = [

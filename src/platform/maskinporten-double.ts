@@ -4,19 +4,18 @@
  * `aud`, lifetime, clock skew, replay, claims, scopes, system-user org) and issues RS256 access tokens.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { X509Certificate, type KeyObject } from 'node:crypto';
+import { createHash, X509Certificate, type KeyObject } from 'node:crypto';
 import {
   compactVerify,
   decodeJwt,
   decodeProtectedHeader,
-  exportJWK,
-  generateKeyPair,
   importJWK,
   SignJWT,
   type CryptoKey,
   type JWK,
   type JWTPayload,
 } from 'jose';
+import { signingKeyOf, type KeptSigningKey } from './altinn-issuer.ts';
 import { closeServer, FailureInjector, listen, readBody, sendJson } from './http.ts';
 
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -51,6 +50,8 @@ export interface MaskinportenDouble {
   readonly jwksUri: string;
   readonly publicJwks: { keys: JWK[] };
   registerClient(client: ClientRegistration): void;
+  /** The organisation (9 digits) of a system user this double has issued a token for, or undefined. */
+  systemUserOrg(systemUserId: string): string | undefined;
   /** The next `count` token requests answer `status` (default 503). */
   failNext(count: number, status?: number): void;
   /** Counts of token requests received and tokens issued. */
@@ -65,6 +66,14 @@ export interface MaskinportenDoubleOptions {
   accessTokenTtlSeconds?: number;
   /** Epoch milliseconds (default Date.now). */
   now?: () => number;
+  /** Sign access tokens with this kept key instead of a fresh one. */
+  signingKey?: KeptSigningKey;
+}
+
+/** A stable system user id per client and organisation (stable across restarts, so kept tokens keep mapping to their org). */
+function systemUserIdOf(clientId: string, org: string): string {
+  const h = createHash('sha256').update(`systemuser:${clientId}:${org}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 /** A refusal in Maskinporten's shape. */
@@ -87,10 +96,11 @@ interface RegisteredClient extends ClientRegistration {
 export async function startMaskinportenDouble(options: MaskinportenDoubleOptions = {}): Promise<MaskinportenDouble> {
   const now = options.now ?? Date.now;
   const ttl = options.accessTokenTtlSeconds ?? 120;
-  const { privateKey, publicKey } = await generateKeyPair('RS256');
-  const kid = `mp-double-${crypto.randomUUID().slice(0, 8)}`;
-  const publicJwks = { keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' }] };
+  const { privateKey, publicJwk, kid } = await signingKeyOf(options.signingKey, 'mp-double');
+  const publicJwks = { keys: [{ ...publicJwk, kid, alg: 'RS256', use: 'sig' }] };
   const clients = new Map<string, RegisteredClient>();
+  /** System user id → its organisation (9 digits), for a PDP double deciding for system users. */
+  const systemUserOrgs = new Map<string, string>();
   const usedJti = new Map<string, number>();
   const failures = new FailureInjector();
   const stats = { requests: 0, issued: 0 };
@@ -207,7 +217,11 @@ export async function startMaskinportenDouble(options: MaskinportenDoubleOptions
       );
     }
     let systemUserId = client.systemUserIds.get(id);
-    if (!systemUserId) client.systemUserIds.set(id, (systemUserId = crypto.randomUUID()));
+    if (!systemUserId) {
+      systemUserId = systemUserIdOf(client.clientId, id);
+      client.systemUserIds.set(id, systemUserId);
+      systemUserOrgs.set(systemUserId, id.slice('0192:'.length));
+    }
     return {
       type: 'urn:altinn:systemuser',
       systemuser_id: [systemUserId],
@@ -262,6 +276,7 @@ export async function startMaskinportenDouble(options: MaskinportenDoubleOptions
       clients.set(registration.clientId, { ...registration, certificateDer, systemUserIds: new Map() });
     },
     failNext: (count, status) => failures.failNext(count, status),
+    systemUserOrg: (systemUserId) => systemUserOrgs.get(systemUserId.toLowerCase()),
     close: () => closeServer(server),
   };
 }

@@ -3,6 +3,7 @@ import { test, expect } from '@playwright/test';
 import { decodeJwt } from 'jose';
 import { loadEnvironment } from '../config/load.ts';
 import { signGrantAssertion } from '../auth/grant-assertion.ts';
+import { loadSeed } from '../local-broker/seed.ts';
 import { startPlatform } from './platform.ts';
 import { verifyAltinnToken } from './verify-altinn-token.ts';
 
@@ -42,4 +43,29 @@ test('close() frees every port', async () => {
   const urls = [platform.altinnOpenIdConfigurationUrl, platform.maskinportenMetadataUrl, `${platform.tokenGeneratorBaseUrl}/api/GetEnterpriseToken`];
   await platform.close();
   for (const url of urls) await expect(fetch(url)).rejects.toThrow();
+});
+
+test('with brokerPlatform, the platform base URL also takes a Broker\'s CloudEvents and serves them to the poller', async () => {
+  const platform = await startPlatform({ brokerPlatform: { seed: loadSeed(undefined) } });
+  try {
+    const token = await platform.altinn.sign({ scope: 'altinn:events.publish' });
+    const event = {
+      specversion: '1.0',
+      id: crypto.randomUUID(),
+      type: 'no.altinn.broker.filetransferinitialized',
+      time: '2026-12-06T07:49:04.1875301+00:00',
+      resource: 'urn:altinn:resource:altinn-broker-test-resource-1',
+      resourceinstance: crypto.randomUUID(),
+      subject: 'urn:altinn:organization:identifier-no:991825827',
+      source: `${platform.platformBaseUrl}/broker/api/v1/filetransfer`,
+      data: { Role: 'Sender' },
+    };
+    const posted = await fetch(`${platform.platformBaseUrl}/events/api/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/cloudevents+json' }, body: JSON.stringify(event) });
+    expect(posted.status).toBe(200);
+    const read = await fetch(`${platform.platformBaseUrl}/events/api/v1/events?resource=${event.resource}&after=0`, { headers: { authorization: `Bearer ${token}` } });
+    expect(await read.json()).toEqual([event]);
+    expect(platform.drift?.lines()).toEqual([]);
+  } finally {
+    await platform.close();
+  }
 });

@@ -6,7 +6,10 @@
 import { exportJWK, generateKeyPair } from 'jose';
 import type { LocalChainClient, LocalChainDeps } from '../auth/token-provider.ts';
 import type { EnvironmentConfig } from '../config/types.ts';
+import type { Seed } from '../local-broker/seed.ts';
 import { startAltinnIssuer, type AltinnIssuerDouble } from './altinn-issuer.ts';
+import { mountBrokerPlatform, type BrokerPlatform } from './broker-platform.ts';
+import { driftLog, type DriftLog } from './drift.ts';
 import { startMaskinportenDouble, type ClientRegistration, type MaskinportenDouble } from './maskinporten-double.ts';
 import { mountTokenExchange, type TokenExchangeDouble } from './token-exchange-double.ts';
 import { startTokenGeneratorDouble, type TokenGeneratorDouble } from './token-generator-double.ts';
@@ -23,6 +26,12 @@ export interface PlatformOptions {
   tokenGeneratorUsers?: Array<{ username: string; password: string }>;
   /** Epoch milliseconds for the Maskinporten and exchange doubles (default Date.now). */
   now?: () => number;
+  /**
+   * Also serve the strict doubles of a Broker's own platform calls (PDP, Resource Registry, Register,
+   * Events ingest and polling read) on the platform base URL, decided from this seed: what a Broker
+   * given `platformBaseUrl + '/'` as its platform gateway calls.
+   */
+  brokerPlatform?: { seed: Seed };
 }
 
 export interface Platform {
@@ -42,6 +51,9 @@ export interface Platform {
   readonly exchange: TokenExchangeDouble;
   readonly tokenGenerator: TokenGeneratorDouble;
   registerClient(client: ClientRegistration): void;
+  /** Present with the `brokerPlatform` option: the Broker-facing doubles and their drift log. */
+  readonly brokerPlatform?: BrokerPlatform;
+  readonly drift?: DriftLog;
   /**
    * Registers one Maskinporten client per organisation of the environment's `local-chain` actors
    * (scopes = the union of that organisation's actors, system users for that organisation) and returns
@@ -52,6 +64,20 @@ export interface Platform {
 }
 
 const bareOrg = (org: string) => org.replace(/^0192:/, '');
+
+/** The organisations of an environment's `local-chain` actors (9 digits), each with the union of its actors' scopes: one Maskinporten client each. */
+export function localChainScopesByOrg(env: EnvironmentConfig): Map<string, Set<string>> {
+  const actors = [env.actors.sender, ...env.actors.recipients, env.actors.serviceOwner, env.actors.outsider];
+  const scopesByOrg = new Map<string, Set<string>>();
+  for (const actor of actors) {
+    if (actor?.token.kind !== 'local-chain') continue;
+    const org = bareOrg(actor.org);
+    const scopes = scopesByOrg.get(org) ?? new Set<string>();
+    for (const scope of actor.token.scopes) scopes.add(scope);
+    scopesByOrg.set(org, scopes);
+  }
+  return scopesByOrg;
+}
 
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
   const host = options.host ?? '127.0.0.1';
@@ -70,6 +96,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     ...(options.altinnTokenTtlSeconds !== undefined ? { ttlSeconds: options.altinnTokenTtlSeconds } : {}),
   });
   const tokenGenerator = await startTokenGeneratorDouble({ altinn, host, users: options.tokenGeneratorUsers ?? [] });
+  const drift = options.brokerPlatform ? driftLog({ now }) : undefined;
+  const brokerPlatform = options.brokerPlatform && drift ? mountBrokerPlatform({ altinn, seed: options.brokerPlatform.seed, drift, systemUserOrg: (id) => maskinporten.systemUserOrg(id) }) : undefined;
 
   return {
     platformBaseUrl: altinn.baseUrl,
@@ -85,16 +113,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     exchange,
     tokenGenerator,
     registerClient: (client) => maskinporten.registerClient(client),
+    ...(brokerPlatform && drift ? { brokerPlatform, drift } : {}),
     async prepareLocalEnvironment(env) {
-      const actors = [env.actors.sender, ...env.actors.recipients, env.actors.serviceOwner, env.actors.outsider];
-      const scopesByOrg = new Map<string, Set<string>>();
-      for (const actor of actors) {
-        if (actor?.token.kind !== 'local-chain') continue;
-        const org = bareOrg(actor.org);
-        const scopes = scopesByOrg.get(org) ?? new Set<string>();
-        for (const scope of actor.token.scopes) scopes.add(scope);
-        scopesByOrg.set(org, scopes);
-      }
+      const scopesByOrg = localChainScopesByOrg(env);
       const clients = new Map<string, LocalChainClient>();
       for (const [org, scopes] of scopesByOrg) {
         const { privateKey, publicKey } = await generateKeyPair('RS256');

@@ -6,7 +6,7 @@
  */
 import { createLocalJWKSet, jwtVerify, type JWK, type JWTPayload } from 'jose';
 import type { AltinnIssuerDouble } from './altinn-issuer.ts';
-import { bearerToken, FailureInjector, sendText } from './http.ts';
+import { bearerToken, FailureInjector, sendJson, sendText } from './http.ts';
 
 export const EXCHANGE_PATH = '/authentication/api/v1/exchange/maskinporten';
 /** Maskinporten claims Altinn does not copy into the exchanged token. */
@@ -28,6 +28,12 @@ export interface TokenExchangeOptions {
   serviceOwners?: Record<string, string>;
   /** Epoch milliseconds (default Date.now). */
   now?: () => number;
+  /**
+   * How the token is written: `text` (raw JWT as text/plain, Altinn's documented 200) or `json-string`
+   * (the JWT in double quotes as application/json, as a locally run Broker was observed to receive it;
+   * its Maskinporten client library reads the body as a JSON string and fails on a bare JWT).
+   */
+  body?: 'text' | 'json-string';
 }
 
 /** Mounts the exchange on the Altinn issuer double's server. */
@@ -74,7 +80,8 @@ export function mountTokenExchange(options: TokenExchangeOptions): TokenExchange
       issuedAt: Math.floor(now() / 1000),
     });
     stats.issued += 1;
-    sendText(res, 200, altinnToken);
+    if (options.body === 'json-string') sendJson(res, 200, altinnToken);
+    else sendText(res, 200, altinnToken);
     return true;
   });
 
