@@ -9,6 +9,7 @@ import type { FileTransfer } from './model.ts';
 import { bareOrg, type Seed, type SeedRegistryResource, type SeedRights } from './seed.ts';
 import { Store, type Configuration, type StoredResource, type StoredServiceOwner } from './store.ts';
 import { formatTimestamp } from './time-format.ts';
+import type { PlatformTokens } from './platform-token.ts';
 
 export interface BrokerSettings {
   clock: Clock;
@@ -43,6 +44,17 @@ export class Broker {
   readonly uploadsInFlight = new Set<string>();
   /** Streamed uploads still to fail in storage (emulator fault control, `/_emulator/faults/storage`). */
   storageFaultsPending = 0;
+
+  private jobCounter = 0;
+  /** The Broker's own platform token (set when Maskinporten settings are given). */
+  platformTokens: PlatformTokens | undefined;
+
+  /** Runs `run` as a background job due now (Hangfire-style: the id is a counter, as a string); returns the job id. */
+  enqueueJob(kind: string, run: () => void | Promise<void>): string {
+    const id = String(++this.jobCounter);
+    this.scheduler.at(`job:${kind}:${id}`, this.now(), run);
+    return id;
+  }
 
   /** True (and counts down) when the next storage write should fail like an outage. */
   takeStorageFault(): boolean {

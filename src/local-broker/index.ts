@@ -17,6 +17,8 @@ import { loadSeed, type Seed } from './seed.ts';
 import { createPipeline } from './server.ts';
 import { Store } from './store.ts';
 import { EventDelivery, type DeliveryOptions } from './subscriptions.ts';
+import { EventPublisher, type EventPublishingOptions } from './event-publisher.ts';
+import { PlatformTokens, type BrokerMaskinportenSettings } from './platform-token.ts';
 
 export type { Seed } from './seed.ts';
 export type { BrokerCloudEvent } from './events.ts';
@@ -24,6 +26,9 @@ export type { Clock, ControllableClock } from './clock.ts';
 export { ManualClock, OffsetClock } from './clock.ts';
 export type { Subscription, DeliveryOptions } from './subscriptions.ts';
 export { MUTATIONS, type MutationName } from './mutations.ts';
+export type { BrokerMaskinportenSettings } from './platform-token.ts';
+export { BROKER_PLATFORM_SCOPE } from './platform-token.ts';
+export type { EventPublishingOptions, EventPublisher } from './event-publisher.ts';
 
 export interface LocalBrokerOptions {
   /** Default 5096; 0 = an ephemeral port. */
@@ -51,8 +56,19 @@ export interface LocalBrokerOptions {
   onEvent?: (event: BrokerCloudEvent) => void;
   /** ASP.NET environment name reported by E11; `Production` turns on codes 13 and 20. Default `Development`. */
   environmentName?: string;
-  /** `<PlatformGatewayUrl>` used in the CloudEvent `source`; default the Broker's own URL. */
+  /**
+   * `AltinnOptions:PlatformGatewayUrl`: the CloudEvent `source` prefix and, with `maskinporten`, where every CloudEvent
+   * is POSTed (`{platformGatewayUrl}events/api/v1/events`). Default the Broker's own URL (events stay in-process).
+   */
   platformGatewayUrl?: string;
+  /**
+   * The Broker's own Maskinporten client (`MaskinportenSettings`). With it (and `platformGatewayUrl`) each CloudEvent is
+   * POSTed to the platform with an Altinn token from this Maskinporten grant + exchange; without it events are only
+   * kept in-process (the Broker's log-only event bus).
+   */
+  maskinporten?: BrokerMaskinportenSettings;
+  /** Retry timing of the CloudEvent POSTs (HTTP retry policy, background-job retries). */
+  eventPublishing?: EventPublishingOptions;
   /**
    * Emulator and emulated-platform endpoints; all off unless enabled. `events`: `GET /_emulator/events` and the Events
    * polling API `GET /events/api/v1/events`; `subscriptions`: `/events/api/v1/subscriptions` with webhook delivery;
@@ -83,6 +99,8 @@ export interface LocalBrokerHandle {
   readonly subscriptions: EventDelivery;
   /** Every CloudEvent emitted since start, in order. */
   events(): BrokerCloudEvent[];
+  /** CloudEvent delivery to the platform gateway, when `maskinporten` is configured. */
+  readonly eventPublisher: EventPublisher | undefined;
   /** The broker's internals, for later emulator features (clock control, delivery) and white-box tests. */
   readonly broker: Broker;
   close(): Promise<void>;
@@ -101,6 +119,14 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
     if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
   };
   const log = options.log ?? ((line: string) => console.error(`[local-broker] ${line}`));
+  if (options.maskinporten && !options.platformGatewayUrl) {
+    throw new Error('maskinporten needs platformGatewayUrl: the CloudEvents are POSTed to {platformGatewayUrl}events/api/v1/events');
+  }
+  if (options.platformGatewayUrl !== undefined && !/^https?:\/\/\S+$/.test(options.platformGatewayUrl)) {
+    throw new Error(`platformGatewayUrl must be an http(s) URL, got '${options.platformGatewayUrl}'`);
+  }
+  const platformTokens = options.maskinporten ? new PlatformTokens(options.maskinporten, () => clock.now(), log) : undefined;
+  let publisher: EventPublisher | undefined;
   const delivery = new EventDelivery(options.eventDelivery ?? {}, () => clock.now(), log);
   const broker = new Broker({
     clock,
@@ -112,11 +138,16 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
     environmentName: options.environmentName ?? 'Development',
     onEvent: (event) => {
       delivery.publish(event);
+      publisher?.publish(event);
       options.onEvent?.(event);
     },
     log,
     logEvents: options.logEvents ?? false,
   });
+  broker.platformTokens = platformTokens;
+  if (platformTokens) {
+    publisher = new EventPublisher(options.platformGatewayUrl!, platformTokens, clock, broker.scheduler, log, options.eventPublishing);
+  }
   const routes = [
     ...brokerRoutes(),
     ...emulatorRoutes({
@@ -162,6 +193,7 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
     scheduler: broker.scheduler,
     broker,
     events: () => broker.events(),
+    eventPublisher: publisher,
     subscriptions: delivery,
     advanceClock: async (milliseconds) => {
       if (!isControllable(clock)) throw new Error('this broker runs on a clock that cannot be advanced');
@@ -170,6 +202,7 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
     close: async () => {
       await broker.scheduler.close();
       await delivery.close();
+      await publisher?.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
