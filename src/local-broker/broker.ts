@@ -10,6 +10,7 @@ import { bareOrg, type Seed, type SeedRegistryResource, type SeedRights } from '
 import { Store, type Configuration, type StoredResource, type StoredServiceOwner } from './store.ts';
 import { formatTimestamp } from './time-format.ts';
 import type { PlatformTokens } from './platform-token.ts';
+import type { EnvironmentRules, StorageProviderType } from './environment.ts';
 
 export interface BrokerSettings {
   clock: Clock;
@@ -19,8 +20,10 @@ export interface BrokerSettings {
   mutations: Set<MutationName>;
   /** null = no simulated scan: transfers wait in UploadProcessing for the malware webhook. */
   scanDelayMs: number | null;
-  /** ASP.NET environment name; `Production` turns on codes 13 and 20. */
-  environmentName: string;
+  /** The Broker's environment (what it decides: environment.ts). */
+  environment: EnvironmentRules;
+  /** Delay between E10 and the new service owner's storage providers being Ready (background provisioning). */
+  storageProvisioningDelayMs: number;
   onEvent?: (event: BrokerCloudEvent) => void;
   log: (line: string) => void;
   /** Log one line per event, as the Broker's console event bus does in Development. */
@@ -74,12 +77,38 @@ export class Broker {
     this.mutations = settings.mutations;
     this.seed = settings.seed;
     this.scheduler = new Scheduler(this.clock, (key, error) => settings.log(`scheduled task ${key} failed: ${(error as Error).stack ?? error}`));
-    this.config = this.store.loadConfiguration() ?? configurationFromSeed(settings.seed);
+    this.config = this.store.loadConfiguration() ?? configurationFromSeed(settings.seed, settings.environment.providersOnCreate);
     this.store.saveConfiguration(this.config);
   }
 
+  get env(): EnvironmentRules {
+    return this.settings.environment;
+  }
+
   get production(): boolean {
-    return this.settings.environmentName.toLowerCase() === 'production';
+    return this.env.production;
+  }
+
+  /** Providers of the owner that are provisioned by now (none while the background provisioning runs). */
+  readyProviders(owner: StoredServiceOwner): readonly StorageProviderType[] {
+    return owner.readyAt && Date.parse(owner.readyAt) > this.now().getTime() ? [] : owner.storageProviders;
+  }
+
+  /** E10: the owner's providers for this environment, Ready once the provisioning delay has passed on the clock. */
+  newServiceOwner(org: string, name: string): StoredServiceOwner {
+    const readyAt = new Date(this.now().getTime() + this.settings.storageProvisioningDelayMs).toISOString();
+    return { orgNumber: bareOrg(org), name, storageProviders: [...this.env.providersOnCreate], readyAt };
+  }
+
+  /** The simulated scan's verdict: Development's declares every upload clean; a deployed one finds the EICAR file. */
+  simulatedScanFindsMalware(eicarFound: boolean): boolean {
+    return eicarFound && this.env.scanInspectsContent;
+  }
+
+  /** Resources whose uploads wait for the scan webhook whatever `scanDelayMs` says (seed `manualScan`). */
+  scanDelayFor(resourceId: string): number | null {
+    const seeded = (this.seed.resources ?? []).find((r) => r.resourceId === resourceId);
+    return seeded?.manualScan ? null : this.settings.scanDelayMs;
   }
 
   now(): Date {
@@ -169,13 +198,11 @@ export class Broker {
   }
 }
 
-const DEFAULT_PROVIDERS: StoredServiceOwner['storageProviders'] = ['AltinnAzure', 'AltinnAzureWithoutVirusScan'];
-
-function configurationFromSeed(seed: Seed): Configuration {
+function configurationFromSeed(seed: Seed, defaultProviders: readonly StorageProviderType[]): Configuration {
   const c: Configuration = { serviceOwners: {}, resources: {} };
   for (const so of seed.serviceOwners ?? []) {
     const org = bareOrg(so.orgNumber);
-    c.serviceOwners[org] = { orgNumber: org, name: so.name, storageProviders: so.storageProviders ?? [...DEFAULT_PROVIDERS] };
+    c.serviceOwners[org] = { orgNumber: org, name: so.name, storageProviders: so.storageProviders ?? [...defaultProviders] };
   }
   for (const r of seed.resources ?? []) {
     c.resources[r.resourceId] = {
@@ -195,6 +222,3 @@ function configurationFromSeed(seed: Seed): Configuration {
   return c;
 }
 
-export function newServiceOwner(org: string, name: string): StoredServiceOwner {
-  return { orgNumber: bareOrg(org), name, storageProviders: [...DEFAULT_PROVIDERS] };
-}

@@ -18,6 +18,7 @@ import { createPipeline } from './server.ts';
 import { Store } from './store.ts';
 import { EventDelivery, type DeliveryOptions } from './subscriptions.ts';
 import { EventPublisher, type EventPublishingOptions } from './event-publisher.ts';
+import { DEFAULT_ENVIRONMENT, environmentRules, parseEnvironmentName } from './environment.ts';
 import { PlatformTokens, type BrokerMaskinportenSettings } from './platform-token.ts';
 
 export type { Seed } from './seed.ts';
@@ -27,6 +28,7 @@ export { ManualClock, OffsetClock } from './clock.ts';
 export type { Subscription, DeliveryOptions } from './subscriptions.ts';
 export { MUTATIONS, type MutationName } from './mutations.ts';
 export type { BrokerMaskinportenSettings } from './platform-token.ts';
+export { ENVIRONMENT_NAMES, DEFAULT_ENVIRONMENT, type EnvironmentName } from './environment.ts';
 export { BROKER_PLATFORM_SCOPE } from './platform-token.ts';
 export type { EventPublishingOptions, EventPublisher } from './event-publisher.ts';
 
@@ -41,7 +43,7 @@ export interface LocalBrokerOptions {
   seed?: Seed | string;
   /** Discovery URLs (`.well-known/openid-configuration` or `.well-known/oauth-authorization-server`) of trusted token issuers. */
   trustedIssuers?: string[];
-  /** Validate token lifetime (`exp`/`nbf`, zero clock skew). Default true. */
+  /** Validate token lifetime (`exp`/`nbf`, zero clock skew). Default: as the environment (off in Development). */
   validateLifetime?: boolean;
   /** Simulated malware scan delay in ms (default 0: published inside the upload request); null = wait for the webhook. */
   scanDelayMs?: number | null;
@@ -54,8 +56,13 @@ export interface LocalBrokerOptions {
   mutations?: Iterable<MutationName | string>;
   /** Called for every CloudEvent emitted (delivery to subscribers is not part of the core). */
   onEvent?: (event: BrokerCloudEvent) => void;
-  /** ASP.NET environment name reported by E11; `Production` turns on codes 13 and 20. Default `Development`. */
+  /**
+   * The Broker's ASP.NET environment: `Development`, `test`, `staging` or `production` (case-insensitive). Default
+   * `test`, a deployed non-production Broker. What it decides is listed in environment.ts and the README.
+   */
   environmentName?: string;
+  /** How long E10's background provisioning of a new service owner's storage takes on the Broker clock (default 0). */
+  storageProvisioningDelayMs?: number;
   /**
    * `AltinnOptions:PlatformGatewayUrl`: the CloudEvent `source` prefix and, with `maskinporten`, where every CloudEvent
    * is POSTed (`{platformGatewayUrl}events/api/v1/events`). Default the Broker's own URL (events stay in-process).
@@ -113,6 +120,9 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
   }
   // Validate everything that can be wrong before anything is created on disk.
   const seed = loadSeed(options.seed);
+  const environment = environmentRules(parseEnvironmentName(options.environmentName ?? DEFAULT_ENVIRONMENT));
+  const provisioningDelay = options.storageProvisioningDelayMs ?? 0;
+  if (!Number.isFinite(provisioningDelay) || provisioningDelay < 0) throw new Error(`storageProvisioningDelayMs must be a non-negative number, got ${provisioningDelay}`);
   const mutations = parseMutations(options.mutations);
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'local-broker-'));
   const removeTempDir = () => {
@@ -132,10 +142,11 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
     clock,
     store: new Store(dataDir),
     seed,
-    verifier: new TokenVerifier(options.trustedIssuers ?? [], clock, options.validateLifetime ?? true),
+    verifier: new TokenVerifier(options.trustedIssuers ?? [], clock, options.validateLifetime ?? environment.validateLifetimeByDefault),
     mutations,
     scanDelayMs: options.scanDelayMs === undefined ? 0 : options.scanDelayMs,
-    environmentName: options.environmentName ?? 'Development',
+    environment,
+    storageProvisioningDelayMs: provisioningDelay,
     onEvent: (event) => {
       delivery.publish(event);
       publisher?.publish(event);

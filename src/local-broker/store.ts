@@ -7,6 +7,8 @@ export interface StoredServiceOwner {
   orgNumber: string;
   name: string;
   storageProviders: Array<'AltinnAzure' | 'AltinnAzureWithoutVirusScan'>;
+  /** When background provisioning finishes (E10); absent = Ready from the start (seeded owners). */
+  readyAt?: string;
 }
 
 export interface StoredResource {
