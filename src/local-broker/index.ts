@@ -25,6 +25,8 @@ export type { Seed } from './seed.ts';
 export type { BrokerCloudEvent } from './events.ts';
 export type { Clock, ControllableClock } from './clock.ts';
 export { ManualClock, OffsetClock } from './clock.ts';
+/** The Altinn token issuer double: trust its `openIdConfigurationUrl` and sign actors' tokens with `sign(claims)`. */
+export { startAltinnIssuer, type AltinnIssuerDouble } from '../platform/altinn-issuer.ts';
 export type { Subscription, DeliveryOptions } from './subscriptions.ts';
 export { MUTATIONS, type MutationName } from './mutations.ts';
 export type { BrokerMaskinportenSettings } from './platform-token.ts';
