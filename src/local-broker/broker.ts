@@ -22,6 +22,8 @@ export interface BrokerSettings {
   scanDelayMs: number | null;
   /** The Broker's environment (what it decides: environment.ts). */
   environment: EnvironmentRules;
+  /** `StatisticsApiKey` for E15/E16 (never logged); undefined = not configured. */
+  statisticsApiKey?: string;
   /** Delay between E10 and the new service owner's storage providers being Ready (background provisioning). */
   storageProvisioningDelayMs: number;
   onEvent?: (event: BrokerCloudEvent) => void;

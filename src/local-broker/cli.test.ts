@@ -43,7 +43,7 @@ test('argument parsing', () => {
   expect(parseArgs([...complete, '--platform-gateway-url', 'http://g/']).maskinporten).toMatchObject({ clientId: 'c', jwkFile: 'k.json' });
 });
 
-test('--maskinporten-jwk-file reads a JSON or base64 JWK, and refuses anything else without echoing it', async () => {
+test('--maskinporten-jwk-file reads a JSON or base64 JWK (and --statistics-api-key-file a key), refusing anything else without echoing it', async () => {
   const { mkdtempSync, writeFileSync } = await import('node:fs');
   const { join } = await import('node:path');
   const { tmpdir } = await import('node:os');
@@ -59,6 +59,12 @@ test('--maskinporten-jwk-file reads a JSON or base64 JWK, and refuses anything e
   expect(() => readJwkFile(join(dir, 'public.json'))).toThrow(/holds no RSA private JWK/);
   expect(() => readJwkFile(join(dir, 'public.json'))).not.toThrow(new RegExp(jwk.n!.slice(0, 20)));
   expect(() => readJwkFile(join(dir, 'missing.json'))).toThrow(/cannot read .*ENOENT/);
+  const { readApiKeyFile } = await import('./cli.ts');
+  writeFileSync(join(dir, 'key.txt'), 'the-key\n');
+  writeFileSync(join(dir, 'empty.txt'), '\n');
+  expect(readApiKeyFile(join(dir, 'key.txt'))).toBe('the-key');
+  expect(() => readApiKeyFile(join(dir, 'empty.txt'))).toThrow(/is empty/);
+  expect(parseArgs(['--statistics-api-key-file', 'k.txt']).statisticsApiKeyFile).toBe('k.txt');
 });
 
 test('bad arguments: one line on stderr, exit 2', () => {

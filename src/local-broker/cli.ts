@@ -31,6 +31,7 @@ const USAGE = `Usage: broker:local [options]
   --maskinporten-audience <aud> assertion aud (default the token endpoint's origin + '/')
   --maskinporten-exchange-url <url>
                                 the Altinn token exchange (GET with the Maskinporten token)
+  --statistics-api-key-file <f> file holding the X-API-Key of the statistics endpoints (StatisticsApiKey)
   --endpoints <list>            emulator endpoint groups, exactly: events, subscriptions, clock, faults, tokens
                                 (comma-separated) or 'none'; default events,subscriptions,clock,tokens
   --enable <list>, --disable <list>
@@ -54,6 +55,8 @@ export interface CliOptions extends Omit<LocalBrokerOptions, 'maskinporten'> {
   devIssuer: boolean;
   /** Emulator endpoint groups to serve. */
   endpoints: Set<EndpointGroup>;
+  /** File holding the statistics API key; read at start, never printed. */
+  statisticsApiKeyFile?: string;
   /** Maskinporten settings as given; the key is read from `jwkFile` at start. */
   maskinporten?: { clientId?: string; jwkFile?: string; kid?: string; tokenEndpoint?: string; audience?: string; exchangeUrl?: string };
 }
@@ -158,6 +161,9 @@ export function parseArgs(argv: string[]): CliOptions {
       case '--maskinporten-exchange-url':
         mp().exchangeUrl = url(flag);
         break;
+      case '--statistics-api-key-file':
+        o.statisticsApiKeyFile = value();
+        break;
       case '--quiet':
         o.logEvents = false;
         break;
@@ -191,6 +197,19 @@ export function parseArgs(argv: string[]): CliOptions {
   return o;
 }
 
+/** Reads the statistics API key (the file's first line); never echoes it. */
+export function readApiKeyFile(path: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`--statistics-api-key-file: cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  const key = text.split(/\r?\n/)[0]!.trim();
+  if (!key) throw new UsageError(`--statistics-api-key-file: ${path} is empty`);
+  return key;
+}
+
 /** Reads the Broker's private JWK: a JSON file, or a file holding the base64 of one (`MaskinportenSettings:EncodedJwk`). Never echoes the content. */
 export function readJwkFile(path: string): JWK {
   let text: string;
@@ -214,8 +233,10 @@ export function readJwkFile(path: string): JWK {
 async function main(): Promise<void> {
   let options: CliOptions;
   let maskinporten: LocalBrokerOptions['maskinporten'];
+  let statisticsApiKey: string | undefined;
   try {
     options = parseArgs(process.argv.slice(2));
+    if (options.statisticsApiKeyFile) statisticsApiKey = readApiKeyFile(options.statisticsApiKeyFile);
     const mp = options.maskinporten;
     if (mp) {
       maskinporten = {
@@ -235,8 +256,8 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const { help: _help, devIssuer: _devIssuer, endpoints, maskinporten: _mp, ...rest } = options;
-  const brokerOptions: LocalBrokerOptions = { ...rest, ...(maskinporten ? { maskinporten } : {}) };
+  const { help: _help, devIssuer: _devIssuer, endpoints, maskinporten: _mp, statisticsApiKeyFile: _keyFile, ...rest } = options;
+  const brokerOptions: LocalBrokerOptions = { ...rest, ...(maskinporten ? { maskinporten } : {}), ...(statisticsApiKey ? { statisticsApiKey } : {}) };
   const issuer = options.devIssuer ? await startAltinnIssuer({ host: '127.0.0.1' }) : undefined;
   if (issuer) brokerOptions.trustedIssuers = [...options.trustedIssuers!, issuer.openIdConfigurationUrl];
   brokerOptions.emulatorEndpoints = {

@@ -63,6 +63,8 @@ export interface LocalBrokerOptions {
    * `test`, a deployed non-production Broker. What it decides is listed in environment.ts and the README.
    */
   environmentName?: string;
+  /** `StatisticsApiKey`: the `X-API-Key` the statistics endpoints E15/E16 accept; without it they answer 401 "not configured". */
+  statisticsApiKey?: string;
   /** How long E10's background provisioning of a new service owner's storage takes on the Broker clock (default 0). */
   storageProvisioningDelayMs?: number;
   /**
@@ -149,6 +151,7 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
     scanDelayMs: options.scanDelayMs === undefined ? 0 : options.scanDelayMs,
     environment,
     storageProvisioningDelayMs: provisioningDelay,
+    statisticsApiKey: options.statisticsApiKey,
     onEvent: (event) => {
       delivery.publish(event);
       publisher?.publish(event);
