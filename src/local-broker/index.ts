@@ -128,10 +128,6 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
   const provisioningDelay = options.storageProvisioningDelayMs ?? 0;
   if (!Number.isFinite(provisioningDelay) || provisioningDelay < 0) throw new Error(`storageProvisioningDelayMs must be a non-negative number, got ${provisioningDelay}`);
   const mutations = parseMutations(options.mutations);
-  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'local-broker-'));
-  const removeTempDir = () => {
-    if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
-  };
   const log = options.log ?? ((line: string) => console.error(`[local-broker] ${line}`));
   if (options.maskinporten && !options.platformGatewayUrl) {
     throw new Error('maskinporten needs platformGatewayUrl: the CloudEvents are POSTed to {platformGatewayUrl}events/api/v1/events');
@@ -140,6 +136,10 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
     throw new Error(`platformGatewayUrl must be an http(s) URL, got '${options.platformGatewayUrl}'`);
   }
   const platformTokens = options.maskinporten ? new PlatformTokens(options.maskinporten, () => clock.now(), log) : undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'local-broker-'));
+  const removeTempDir = () => {
+    if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
+  };
   let publisher: EventPublisher | undefined;
   const delivery = new EventDelivery(options.eventDelivery ?? {}, () => clock.now(), log);
   const broker = new Broker({
