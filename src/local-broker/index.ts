@@ -174,7 +174,12 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
       faults: options.emulatorEndpoints?.faults ?? false,
     }),
   ];
-  const server: Server = createServer({ requestTimeout: 0, headersTimeout: 60_000, maxHeaderSize: 16_384 }, createPipeline(broker, routes));
+  // Kestrel keeps an idle connection for 130 s (Node: 5 s); a client reusing a pooled connection after 5 s would
+  // otherwise race the server's close and see ECONNRESET.
+  const server: Server = createServer(
+    { requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 130_000, maxHeaderSize: 16_384 },
+    createPipeline(broker, routes),
+  );
   const sockets = new Set<Socket>();
   server.on('connection', (s) => {
     sockets.add(s);
