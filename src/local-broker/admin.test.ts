@@ -29,8 +29,8 @@ test('service owner: GET for the seeded owner, 404 code 7004 for others, POST cr
   expect(get.json()).toEqual({
     name: 'Digitaliseringsdirektoratet test',
     storageProviders: [
-      { type: 'AltinnAzure', deploymentStatus: 'Ready', deploymentEnvironment: 'Development' },
-      { type: 'AltinnAzureWithoutVirusScan', deploymentStatus: 'Ready', deploymentEnvironment: 'Development' },
+      { type: 'AltinnAzure', deploymentStatus: 'Ready', deploymentEnvironment: 'test' },
+      { type: 'AltinnAzureWithoutVirusScan', deploymentStatus: 'Ready', deploymentEnvironment: 'test' },
     ],
   });
   const other = await tb.token(ORGS.outsider, ['altinn:serviceowner']);

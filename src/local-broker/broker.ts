@@ -9,6 +9,8 @@ import type { FileTransfer } from './model.ts';
 import { bareOrg, type Seed, type SeedRegistryResource, type SeedRights } from './seed.ts';
 import { Store, type Configuration, type StoredResource, type StoredServiceOwner } from './store.ts';
 import { formatTimestamp } from './time-format.ts';
+import type { PlatformTokens } from './platform-token.ts';
+import type { EnvironmentRules, StorageProviderType } from './environment.ts';
 
 export interface BrokerSettings {
   clock: Clock;
@@ -18,8 +20,12 @@ export interface BrokerSettings {
   mutations: Set<MutationName>;
   /** null = no simulated scan: transfers wait in UploadProcessing for the malware webhook. */
   scanDelayMs: number | null;
-  /** ASP.NET environment name; `Production` turns on codes 13 and 20. */
-  environmentName: string;
+  /** The Broker's environment (what it decides: environment.ts). */
+  environment: EnvironmentRules;
+  /** `StatisticsApiKey` for E15/E16 (never logged); undefined = not configured. */
+  statisticsApiKey?: string;
+  /** Delay between E10 and the new service owner's storage providers being Ready (background provisioning). */
+  storageProvisioningDelayMs: number;
   onEvent?: (event: BrokerCloudEvent) => void;
   log: (line: string) => void;
   /** Log one line per event, as the Broker's console event bus does in Development. */
@@ -44,6 +50,17 @@ export class Broker {
   /** Streamed uploads still to fail in storage (emulator fault control, `/_emulator/faults/storage`). */
   storageFaultsPending = 0;
 
+  private jobCounter = 0;
+  /** The Broker's own platform token (set when Maskinporten settings are given). */
+  platformTokens: PlatformTokens | undefined;
+
+  /** Runs `run` as a background job due now (Hangfire-style: the id is a counter, as a string); returns the job id. */
+  enqueueJob(kind: string, run: () => void | Promise<void>): string {
+    const id = String(++this.jobCounter);
+    this.scheduler.at(`job:${kind}:${id}`, this.now(), run);
+    return id;
+  }
+
   /** True (and counts down) when the next storage write should fail like an outage. */
   takeStorageFault(): boolean {
     if (this.storageFaultsPending <= 0) return false;
@@ -62,12 +79,38 @@ export class Broker {
     this.mutations = settings.mutations;
     this.seed = settings.seed;
     this.scheduler = new Scheduler(this.clock, (key, error) => settings.log(`scheduled task ${key} failed: ${(error as Error).stack ?? error}`));
-    this.config = this.store.loadConfiguration() ?? configurationFromSeed(settings.seed);
+    this.config = this.store.loadConfiguration() ?? configurationFromSeed(settings.seed, settings.environment.providersOnCreate);
     this.store.saveConfiguration(this.config);
   }
 
+  get env(): EnvironmentRules {
+    return this.settings.environment;
+  }
+
   get production(): boolean {
-    return this.settings.environmentName.toLowerCase() === 'production';
+    return this.env.production;
+  }
+
+  /** Providers of the owner that are provisioned by now (none while the background provisioning runs). */
+  readyProviders(owner: StoredServiceOwner): readonly StorageProviderType[] {
+    return owner.readyAt && Date.parse(owner.readyAt) > this.now().getTime() ? [] : owner.storageProviders;
+  }
+
+  /** E10: the owner's providers for this environment, Ready once the provisioning delay has passed on the clock. */
+  newServiceOwner(org: string, name: string): StoredServiceOwner {
+    const readyAt = new Date(this.now().getTime() + this.settings.storageProvisioningDelayMs).toISOString();
+    return { orgNumber: bareOrg(org), name, storageProviders: [...this.env.providersOnCreate], readyAt };
+  }
+
+  /** The simulated scan's verdict: Development's declares every upload clean; a deployed one finds the EICAR file. */
+  simulatedScanFindsMalware(eicarFound: boolean): boolean {
+    return eicarFound && this.env.scanInspectsContent;
+  }
+
+  /** Resources whose uploads wait for the scan webhook whatever `scanDelayMs` says (seed `manualScan`). */
+  scanDelayFor(resourceId: string): number | null {
+    const seeded = (this.seed.resources ?? []).find((r) => r.resourceId === resourceId);
+    return seeded?.manualScan ? null : this.settings.scanDelayMs;
   }
 
   now(): Date {
@@ -157,13 +200,11 @@ export class Broker {
   }
 }
 
-const DEFAULT_PROVIDERS: StoredServiceOwner['storageProviders'] = ['AltinnAzure', 'AltinnAzureWithoutVirusScan'];
-
-function configurationFromSeed(seed: Seed): Configuration {
+function configurationFromSeed(seed: Seed, defaultProviders: readonly StorageProviderType[]): Configuration {
   const c: Configuration = { serviceOwners: {}, resources: {} };
   for (const so of seed.serviceOwners ?? []) {
     const org = bareOrg(so.orgNumber);
-    c.serviceOwners[org] = { orgNumber: org, name: so.name, storageProviders: so.storageProviders ?? [...DEFAULT_PROVIDERS] };
+    c.serviceOwners[org] = { orgNumber: org, name: so.name, storageProviders: so.storageProviders ?? [...defaultProviders] };
   }
   for (const r of seed.resources ?? []) {
     c.resources[r.resourceId] = {
@@ -183,6 +224,3 @@ function configurationFromSeed(seed: Seed): Configuration {
   return c;
 }
 
-export function newServiceOwner(org: string, name: string): StoredServiceOwner {
-  return { orgNumber: bareOrg(org), name, storageProviders: [...DEFAULT_PROVIDERS] };
-}

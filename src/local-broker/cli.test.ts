@@ -18,14 +18,59 @@ test('argument parsing', () => {
   expect(() => parseArgs(['--port'])).toThrow('--port needs a value');
   expect(() => parseArgs(['--port', '70000'])).toThrow(/--port must be an integer/);
   expect(() => parseArgs(['--frobnicate'])).toThrow(/unknown argument/);
-  expect(parseArgs(['--enable', 'clock,events', '--enable=subscriptions']).emulatorEndpoints).toEqual({ clock: true, events: true, subscriptions: true });
-  expect(() => parseArgs(['--enable', 'time-travel'])).toThrow(/--enable takes events, subscriptions, clock/);
+  expect([...parseArgs([]).endpoints]).toEqual(['events', 'subscriptions', 'clock', 'tokens']);
+  expect([...parseArgs(['--endpoints', 'none', '--enable', 'clock,events', '--enable=faults']).endpoints]).toEqual(['clock', 'events', 'faults']);
+  expect([...parseArgs(['--disable', 'tokens,subscriptions']).endpoints]).toEqual(['events', 'clock']);
+  // A trusted issuer changes nothing about the endpoints (it used to switch them all off).
+  expect([...parseArgs(['--trusted-issuer', 'http://a/x']).endpoints]).toEqual(['events', 'subscriptions', 'clock', 'tokens']);
+  expect(() => parseArgs(['--enable', 'time-travel'])).toThrow(/--enable takes events, subscriptions, clock, faults, tokens/);
+  expect(() => parseArgs(['--no-dev-issuer', '--trusted-issuer', 'http://a/x'])).toThrow(/'tokens' endpoint needs the dev issuer/);
+  expect(() => parseArgs(['--no-dev-issuer', '--disable', 'tokens'])).toThrow(/at least one --trusted-issuer/);
+  expect(parseArgs(['--no-dev-issuer', '--disable', 'tokens', '--trusted-issuer', 'http://a/x']).devIssuer).toBe(false);
+  expect(parseArgs(['--environment', 'development', '--lifetime-check']).environmentName).toBe('Development');
+  expect(parseArgs(['--environment', 'development', '--lifetime-check']).validateLifetime).toBe(true);
+  expect(() => parseArgs(['--environment', 'prod'])).toThrow("--environment takes Development, test, staging, production; got 'prod'");
+  expect(parseArgs(['--platform-gateway-url', 'http://127.0.0.1:5198/', '--storage-provisioning-delay', '500'])).toMatchObject({
+    platformGatewayUrl: 'http://127.0.0.1:5198/',
+    storageProvisioningDelayMs: 500,
+  });
+  expect(() => parseArgs(['--platform-gateway-url', 'gateway'])).toThrow(/--platform-gateway-url must be an http\(s\) URL/);
+  expect(() => parseArgs(['--maskinporten-client-id', 'c', '--platform-gateway-url', 'http://g/'])).toThrow(
+    /need --maskinporten-jwk-file, --maskinporten-token-endpoint, --maskinporten-exchange-url/,
+  );
+  const complete = ['--maskinporten-client-id', 'c', '--maskinporten-jwk-file', 'k.json', '--maskinporten-token-endpoint', 'http://m/token', '--maskinporten-exchange-url', 'http://a/x'];
+  expect(() => parseArgs(complete)).toThrow(/need --platform-gateway-url/);
+  expect(parseArgs([...complete, '--platform-gateway-url', 'http://g/']).maskinporten).toMatchObject({ clientId: 'c', jwkFile: 'k.json' });
+});
+
+test('--maskinporten-jwk-file reads a JSON or base64 JWK (and --statistics-api-key-file a key), refusing anything else without echoing it', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const { generateKeyPair, exportJWK } = await import('jose');
+  const { readJwkFile } = await import('./cli.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'cli-jwk-'));
+  const jwk = await exportJWK((await generateKeyPair('RS256', { extractable: true })).privateKey);
+  writeFileSync(join(dir, 'plain.json'), JSON.stringify(jwk));
+  writeFileSync(join(dir, 'encoded.txt'), Buffer.from(JSON.stringify(jwk)).toString('base64'));
+  writeFileSync(join(dir, 'public.json'), JSON.stringify({ kty: 'RSA', n: jwk.n, e: jwk.e }));
+  expect(readJwkFile(join(dir, 'plain.json')).d).toBe(jwk.d);
+  expect(readJwkFile(join(dir, 'encoded.txt')).d).toBe(jwk.d);
+  expect(() => readJwkFile(join(dir, 'public.json'))).toThrow(/holds no RSA private JWK/);
+  expect(() => readJwkFile(join(dir, 'public.json'))).not.toThrow(new RegExp(jwk.n!.slice(0, 20)));
+  expect(() => readJwkFile(join(dir, 'missing.json'))).toThrow(/cannot read .*ENOENT/);
+  const { readApiKeyFile } = await import('./cli.ts');
+  writeFileSync(join(dir, 'key.txt'), 'the-key\n');
+  writeFileSync(join(dir, 'empty.txt'), '\n');
+  expect(readApiKeyFile(join(dir, 'key.txt'))).toBe('the-key');
+  expect(() => readApiKeyFile(join(dir, 'empty.txt'))).toThrow(/is empty/);
   expect(parseArgs(['--gateway-profile', 'tt02']).gatewayProfile).toBe('tt02');
   expect(() => parseArgs(['--gateway-profile', 'prod'])).toThrow("--gateway-profile: unknown gateway profile 'prod' (built in: tt02)");
+  expect(parseArgs(['--statistics-api-key-file', 'k.txt']).statisticsApiKeyFile).toBe('k.txt');
 });
 
 test('bad arguments: one line on stderr, exit 2', () => {
-  for (const args of [['--port', 'x'], ['--nope'], ['--seed', '/does/not/exist.json', '--port', '0'], ['--mutation', 'nope', '--port', '0']]) {
+  for (const args of [['--port', 'x'], ['--nope'], ['--seed', '/does/not/exist.json', '--port', '0'], ['--mutation', 'nope', '--port', '0'], ['--environment', 'Prod']]) {
     const r = run(args);
     expect(r.status, args.join(' ')).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
@@ -88,5 +133,32 @@ test('without a trusted issuer it starts a dev issuer and serves dev tokens that
     expect(polled.json().map((e: { type: string }) => e.type)).toEqual(['no.altinn.broker.filetransferinitialized']);
   } finally {
     child.kill('SIGTERM');
+  }
+});
+
+test('with a trusted issuer the emulator endpoints stay as the flags say; --endpoints none serves none; the environment is printed', async () => {
+  const start = (args: string[]) =>
+    new Promise<{ url: string; out: string; child: ReturnType<typeof spawn> }>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /listening on (http:\/\/\S+)[^]*emulator endpoints: .*\n/.exec(out);
+        if (m) resolve({ url: m[1]!, out, child });
+      });
+      child.on('exit', (code) => reject(new Error(`cli exited ${code}`)));
+    });
+  const withIssuer = await start(['--trusted-issuer', 'http://127.0.0.1:9/.well-known/openid-configuration', '--environment', 'staging']);
+  const none = await start(['--endpoints', 'none']);
+  try {
+    expect(withIssuer.out).toContain('environment: staging; emulator endpoints: events, subscriptions, clock, tokens');
+    expect((await call(withIssuer.url, 'GET', '/_emulator/clock')).status).toBe(200);
+    expect((await call(withIssuer.url, 'POST', '/_emulator/tokens', { json: { org: '991825827', scopes: ['altinn:serviceowner'] } })).status).toBe(200);
+    expect(none.out).toContain('emulator endpoints: none');
+    expect((await call(none.url, 'GET', '/_emulator/clock')).status).toBe(404);
+    expect((await call(none.url, 'POST', '/_emulator/tokens', { json: {} })).status).toBe(404);
+  } finally {
+    withIssuer.child.kill('SIGTERM');
+    none.child.kill('SIGTERM');
   }
 });

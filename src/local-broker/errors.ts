@@ -40,6 +40,8 @@ export const Errors = {
   RecipientsNotInAccessList: def(28, 400, 'All recipients need to be in the access list of the resource.'),
   RangeNotSatisfiable: def(29, 416, 'The requested byte range is not satisfiable.'),
   MalwareScanResultNotReady: def(30, 503, 'File transfer is not yet in UploadProcessing. Retry when upload completion has been recorded.'),
+  NoFileTransfersFound: def(6001, 404, 'No file transfers found for report generation'),
+  ReportGenerationFailed: def(6002, 500, 'Failed to generate statistics report'),
   InvalidYearOrMonth: def(6003, 400, 'Invalid year or month. Provide a valid year and a month between 1 and 12.'),
   AtLeastOneStatisticsGroup: def(6005, 400, 'At least one of includeEndUser or includeVendor must be true.'),
   CallerOrganizationUnknown: def(7001, 400, 'Caller organization id could not be determined'),

@@ -18,14 +18,23 @@ import { createPipeline } from './server.ts';
 import { Store } from './store.ts';
 import { EventDelivery, type DeliveryOptions } from './subscriptions.ts';
 import { createGateway, resolveGatewayProfile, type GatewayProfile, type GatewayStats } from './gateway.ts';
+import { EventPublisher, type EventPublishingOptions } from './event-publisher.ts';
+import { DEFAULT_ENVIRONMENT, environmentRules, parseEnvironmentName } from './environment.ts';
+import { PlatformTokens, type BrokerMaskinportenSettings } from './platform-token.ts';
 
 export type { Seed } from './seed.ts';
 export type { BrokerCloudEvent } from './events.ts';
 export type { Clock, ControllableClock } from './clock.ts';
 export { ManualClock, OffsetClock } from './clock.ts';
+/** The Altinn token issuer double: trust its `openIdConfigurationUrl` and sign actors' tokens with `sign(claims)`. */
+export { startAltinnIssuer, type AltinnIssuerDouble } from '../platform/altinn-issuer.ts';
 export type { Subscription, DeliveryOptions } from './subscriptions.ts';
 export { MUTATIONS, type MutationName } from './mutations.ts';
 export { builtInGatewayProfile, type GatewayProfile, type GatewayStats } from './gateway.ts';
+export type { BrokerMaskinportenSettings } from './platform-token.ts';
+export { ENVIRONMENT_NAMES, DEFAULT_ENVIRONMENT, type EnvironmentName } from './environment.ts';
+export { BROKER_PLATFORM_SCOPE } from './platform-token.ts';
+export type { EventPublishingOptions, EventPublisher } from './event-publisher.ts';
 
 export interface LocalBrokerOptions {
   /** Default 5096; 0 = an ephemeral port. */
@@ -38,7 +47,7 @@ export interface LocalBrokerOptions {
   seed?: Seed | string;
   /** Discovery URLs (`.well-known/openid-configuration` or `.well-known/oauth-authorization-server`) of trusted token issuers. */
   trustedIssuers?: string[];
-  /** Validate token lifetime (`exp`/`nbf`, zero clock skew). Default true. */
+  /** Validate token lifetime (`exp`/`nbf`, zero clock skew). Default: as the environment (off in Development). */
   validateLifetime?: boolean;
   /** Simulated malware scan delay in ms (default 0: published inside the upload request); null = wait for the webhook. */
   scanDelayMs?: number | null;
@@ -51,10 +60,28 @@ export interface LocalBrokerOptions {
   mutations?: Iterable<MutationName | string>;
   /** Called for every CloudEvent emitted (delivery to subscribers is not part of the core). */
   onEvent?: (event: BrokerCloudEvent) => void;
-  /** ASP.NET environment name reported by E11; `Production` turns on codes 13 and 20. Default `Development`. */
+  /**
+   * The Broker's ASP.NET environment: `Development`, `test`, `staging` or `production` (case-insensitive). Default
+   * `test`, a deployed non-production Broker. What it decides is listed in environment.ts and the README.
+   */
   environmentName?: string;
-  /** `<PlatformGatewayUrl>` used in the CloudEvent `source`; default the Broker's own URL. */
+  /** `StatisticsApiKey`: the `X-API-Key` the statistics endpoints E15/E16 accept; without it they answer 401 "not configured". */
+  statisticsApiKey?: string;
+  /** How long E10's background provisioning of a new service owner's storage takes on the Broker clock (default 0). */
+  storageProvisioningDelayMs?: number;
+  /**
+   * `AltinnOptions:PlatformGatewayUrl`: the CloudEvent `source` prefix and, with `maskinporten`, where every CloudEvent
+   * is POSTed (`{platformGatewayUrl}events/api/v1/events`). Default the Broker's own URL (events stay in-process).
+   */
   platformGatewayUrl?: string;
+  /**
+   * The Broker's own Maskinporten client (`MaskinportenSettings`). With it (and `platformGatewayUrl`) each CloudEvent is
+   * POSTed to the platform with an Altinn token from this Maskinporten grant + exchange; without it events are only
+   * kept in-process (the Broker's log-only event bus).
+   */
+  maskinporten?: BrokerMaskinportenSettings;
+  /** Retry timing of the CloudEvent POSTs (HTTP retry policy, background-job retries). */
+  eventPublishing?: EventPublishingOptions;
   /**
    * Emulator and emulated-platform endpoints; all off unless enabled. `events`: `GET /_emulator/events` and the Events
    * polling API `GET /events/api/v1/events`; `subscriptions`: `/events/api/v1/subscriptions` with webhook delivery;
@@ -90,6 +117,8 @@ export interface LocalBrokerHandle {
   readonly subscriptions: EventDelivery;
   /** Every CloudEvent emitted since start, in order. */
   events(): BrokerCloudEvent[];
+  /** CloudEvent delivery to the platform gateway, when `maskinporten` is configured. */
+  readonly eventPublisher: EventPublisher | undefined;
   /** The broker's internals, for later emulator features (clock control, delivery) and white-box tests. */
   readonly broker: Broker;
   /** Requests the gateway let through and refused per operation; undefined without a gateway profile. */
@@ -104,29 +133,47 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
   }
   // Validate everything that can be wrong before anything is created on disk.
   const seed = loadSeed(options.seed);
+  const environment = environmentRules(parseEnvironmentName(options.environmentName ?? DEFAULT_ENVIRONMENT));
+  const provisioningDelay = options.storageProvisioningDelayMs ?? 0;
+  if (!Number.isFinite(provisioningDelay) || provisioningDelay < 0) throw new Error(`storageProvisioningDelayMs must be a non-negative number, got ${provisioningDelay}`);
   const mutations = parseMutations(options.mutations);
+  const log = options.log ?? ((line: string) => console.error(`[local-broker] ${line}`));
+  if (options.maskinporten && !options.platformGatewayUrl) {
+    throw new Error('maskinporten needs platformGatewayUrl: the CloudEvents are POSTed to {platformGatewayUrl}events/api/v1/events');
+  }
+  if (options.platformGatewayUrl !== undefined && !/^https?:\/\/\S+$/.test(options.platformGatewayUrl)) {
+    throw new Error(`platformGatewayUrl must be an http(s) URL, got '${options.platformGatewayUrl}'`);
+  }
+  const platformTokens = options.maskinporten ? new PlatformTokens(options.maskinporten, () => clock.now(), log) : undefined;
   const gatewayProfile = options.gatewayProfile === undefined ? undefined : resolveGatewayProfile(options.gatewayProfile);
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'local-broker-'));
   const removeTempDir = () => {
     if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
   };
-  const log = options.log ?? ((line: string) => console.error(`[local-broker] ${line}`));
+  let publisher: EventPublisher | undefined;
   const delivery = new EventDelivery(options.eventDelivery ?? {}, () => clock.now(), log);
   const broker = new Broker({
     clock,
     store: new Store(dataDir),
     seed,
-    verifier: new TokenVerifier(options.trustedIssuers ?? [], clock, options.validateLifetime ?? true),
+    verifier: new TokenVerifier(options.trustedIssuers ?? [], clock, options.validateLifetime ?? environment.validateLifetimeByDefault),
     mutations,
     scanDelayMs: options.scanDelayMs === undefined ? 0 : options.scanDelayMs,
-    environmentName: options.environmentName ?? 'Development',
+    environment,
+    storageProvisioningDelayMs: provisioningDelay,
+    statisticsApiKey: options.statisticsApiKey,
     onEvent: (event) => {
       delivery.publish(event);
+      publisher?.publish(event);
       options.onEvent?.(event);
     },
     log,
     logEvents: options.logEvents ?? false,
   });
+  broker.platformTokens = platformTokens;
+  if (platformTokens) {
+    publisher = new EventPublisher(options.platformGatewayUrl!, platformTokens, clock, broker.scheduler, log, options.eventPublishing);
+  }
   const routes = [
     ...brokerRoutes(),
     ...emulatorRoutes({
@@ -138,7 +185,12 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
     }),
   ];
   const gateway = gatewayProfile === undefined ? undefined : createGateway(gatewayProfile, createPipeline(broker, routes));
-  const server: Server = createServer({ requestTimeout: 0, headersTimeout: 60_000, maxHeaderSize: 16_384 }, gateway?.listener ?? createPipeline(broker, routes));
+  // Kestrel keeps an idle connection for 130 s (Node: 5 s); a client reusing a pooled connection after 5 s would
+  // otherwise race the server's close and see ECONNRESET.
+  const server: Server = createServer(
+    { requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 130_000, maxHeaderSize: 16_384 },
+    gateway?.listener ?? createPipeline(broker, routes),
+  );
   const sockets = new Set<Socket>();
   server.on('connection', (s) => {
     sockets.add(s);
@@ -174,6 +226,7 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
     broker,
     events: () => broker.events(),
     gatewayStats: () => gateway?.stats(),
+    eventPublisher: publisher,
     subscriptions: delivery,
     advanceClock: async (milliseconds) => {
       if (!isControllable(clock)) throw new Error('this broker runs on a clock that cannot be advanced');
@@ -182,6 +235,7 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
     close: async () => {
       await broker.scheduler.close();
       await delivery.close();
+      await publisher?.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

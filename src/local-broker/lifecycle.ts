@@ -106,14 +106,15 @@ export async function completeUpload(b: Broker, t: FileTransfer, r: UploadResult
     publish(b, t);
     return;
   }
+  const malicious = b.simulatedScanFindsMalware(r.malicious);
   if (b.mutated('skip-upload-processing')) {
-    if (r.malicious) await malwareFailure(b, t, simulatedMalwareDetails(b, t));
+    if (malicious) await malwareFailure(b, t, simulatedMalwareDetails(b, t));
     else publish(b, t);
     return;
   }
   addStatus(b, t, 'UploadProcessing');
-  const delay = b.settings.scanDelayMs;
-  if (delay !== null) t.pendingScan = { malicious: r.malicious };
+  const delay = b.scanDelayFor(t.resourceId);
+  if (delay !== null) t.pendingScan = { malicious };
   b.store.save(t);
   b.emit('uploadprocessing', t, t.sender, 'Sender');
   if (delay === null) return; // the malware webhook decides

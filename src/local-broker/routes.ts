@@ -10,6 +10,8 @@ import { confirmHandler, detailsHandler, overviewHandler } from './handlers/stat
 import { uploadHandler } from './handlers/upload.ts';
 import { tusAcceptsExpiredToken, tusHandler } from './handlers/tus.ts';
 import { malwareWebhookHandler } from './handlers/webhook.ts';
+import { cleanupUseCaseTestsHandler, maskinportenJwkRotationHandler } from './handlers/maintenance.ts';
+import { downloadDailySummaryHandler, generateDailySummaryHandler } from './handlers/daily-summary.ts';
 import type { Route } from './server.ts';
 import type { ControllableClock, Scheduler } from './clock.ts';
 import type { EventDelivery } from './subscriptions.ts';
@@ -50,6 +52,10 @@ export function brokerRoutes(): Route[] {
     { method: 'PUT', pattern: '/broker/api/v1/resource/{resourceId}', auth: 'ServiceOwner', produces: JSON_ONLY, consumes: 'application/json', handle: putResourceHandler },
     { method: 'GET', pattern: '/broker/api/v1/resource/{resourceId}', auth: 'ServiceOwner', produces: JSON_ONLY, consumes: 'application/json', handle: getResourceHandler },
     { method: 'GET', pattern: '/broker/api/v1/statistics/monthly', auth: 'ServiceOwner', produces: ['text/csv'], handle: monthlyStatisticsHandler },
+    { method: 'POST', pattern: '/broker/api/v1/statistics/generate-daily-summary', auth: 'anonymous', produces: JSON_ONLY, handle: generateDailySummaryHandler },
+    { method: 'POST', pattern: '/broker/api/v1/statistics/generate-and-download-daily-summary', auth: 'anonymous', produces: ['application/octet-stream'], handle: downloadDailySummaryHandler },
+    { method: 'POST', pattern: '/broker/api/v1/maintenance/cleanup-usecasetests', auth: 'Maintenance', produces: JSON_ONLY, handle: cleanupUseCaseTestsHandler },
+    { method: 'POST', pattern: '/broker/api/v1/maintenance/maskinporten-jwk-rotation', auth: 'Maintenance', produces: JSON_ONLY, handle: maskinportenJwkRotationHandler },
     { method: 'POST', pattern: '/broker/api/v1/webhooks/malwarescanresults', auth: 'anonymous', consumes: 'application/json', handle: malwareWebhookHandler },
     { method: 'GET', pattern: '/health', auth: 'anonymous', handle: healthHandler },
   ];

@@ -36,6 +36,8 @@ export interface SeedResourceConfig {
   requiredParty?: string | null;
   /** Production only: approved for disabled virus scan (codes 13, 20). */
   approvedForDisabledVirusScan?: boolean;
+  /** Emulator control: uploads to this resource wait in UploadProcessing for the scan webhook (E19), whatever `scanDelayMs` says. */
+  manualScan?: boolean;
 }
 
 export interface SeedRights {
@@ -98,6 +100,7 @@ function validateSeed(value: unknown): asserts value is Seed {
       problems.push(`resources[${i}] needs resourceId and serviceOwner strings`);
       return;
     }
+    if (r.manualScan !== undefined && typeof r.manualScan !== 'boolean') problems.push(`resources[${i}].manualScan must be true or false`);
     for (const k of ['fileTransferTimeToLive', 'purgeFileTransferGracePeriod']) {
       const d = r[k];
       if (d !== undefined && d !== null && (typeof d !== 'string' || parseXsDuration(d) === undefined)) problems.push(`resources[${i}].${k} is not an xs:duration`);

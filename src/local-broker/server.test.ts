@@ -35,3 +35,30 @@ test('an unhandled exception is a 500 ProblemDetails with the no-cache trio and 
     await tb.close();
   }
 });
+
+test('a 204 carries no Content-Length (Kestrel omits it; RFC 9110 §8.6): resource PUT, confirm, TUS OPTIONS', async () => {
+  const tb = await startTestBroker();
+  try {
+    const put = await tb.call('PUT', '/broker/api/v1/resource/altinn-broker-test-resource-1', { token: tb.tokens.serviceOwner, json: {} });
+    expect(put.status).toBe(204);
+    expect(put.headers['content-length']).toBeUndefined();
+    expect(put.headers['transfer-encoding']).toBeUndefined();
+    const id = await tb.initialize();
+    expect((await tb.upload(id, 'hello')).status).toBe(200);
+    expect((await tb.call('GET', `/broker/api/v1/filetransfer/${id}/download`, { token: tb.tokens.recipient1 })).status).toBe(200);
+    const confirm = await tb.call('POST', `/broker/api/v1/filetransfer/${id}/confirmdownload`, { token: tb.tokens.recipient1 });
+    expect(confirm.status).toBe(204);
+    expect(confirm.headers['content-length']).toBeUndefined();
+    const tusId = await tb.initialize();
+    const options = await tb.call('OPTIONS', `/broker/api/v1/filetransfer/upload/tus/${tusId}`, { token: tb.tokens.sender });
+    expect(options.status).toBe(204);
+    expect(options.headers['content-length']).toBeUndefined();
+    expect(options.headers['tus-version']).toBeDefined();
+    // Other empty answers keep their explicit zero length.
+    const forbidden = await tb.call('GET', '/broker/api/v1/serviceowner', { token: tb.tokens.sender });
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.headers['content-length']).toBe('0');
+  } finally {
+    await tb.close();
+  }
+});

@@ -89,8 +89,12 @@ export function sendJson(rc: RequestContext, status: number, value: unknown): vo
 }
 
 export function sendEmpty(rc: RequestContext, status: number): void {
-  rc.res.writeHead(status, { 'content-length': 0 });
-  rc.res.end();
+  sendBare(rc.res, status);
+}
+
+/** `Content-Length` for a body of `bytes`, none on 204: Kestrel omits it there (RFC 9110 §8.6 forbids it on 204). */
+export function contentLengthHeader(status: number, bytes: number): Record<string, number> {
+  return status === 204 ? {} : { 'content-length': bytes };
 }
 
 export function sendText(res: ServerResponse, status: number, text: string, contentType = 'text/plain; charset=utf-8'): void {
@@ -180,7 +184,7 @@ async function run(b: Broker, routes: Route[], req: IncomingMessage, res: Server
 }
 
 function sendBare(res: ServerResponse, status: number, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { ...headers, 'content-length': 0 });
+  res.writeHead(status, { ...headers, ...contentLengthHeader(status, 0) });
   res.end();
 }
 
@@ -195,7 +199,7 @@ function renderError(rc: RequestContext, error: unknown): void {
   if (error instanceof BrokerProblem) return void sendText(res, error.error.status, brokerProblemBody(error.error, traceId), rc.problemContentType);
   if (error instanceof ValidationProblem) return void sendText(res, 400, validationProblemBody(error.errors, traceId), rc.problemContentType);
   if (error instanceof FrameworkResponse) {
-    res.writeHead(error.status, { ...error.headers, 'content-length': Buffer.byteLength(error.body ?? '') });
+    res.writeHead(error.status, { ...error.headers, ...contentLengthHeader(error.status, Buffer.byteLength(error.body ?? '')) });
     res.end(error.body ?? '');
     return;
   }

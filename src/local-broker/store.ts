@@ -7,6 +7,8 @@ export interface StoredServiceOwner {
   orgNumber: string;
   name: string;
   storageProviders: Array<'AltinnAzure' | 'AltinnAzureWithoutVirusScan'>;
+  /** When background provisioning finishes (E10); absent = Ready from the start (seeded owners). */
+  readyAt?: string;
 }
 
 export interface StoredResource {
@@ -86,6 +88,15 @@ export class Store {
 
   deletePayload(id: string): void {
     rmSync(this.payloadPath(id), { force: true });
+  }
+
+  /** Hard delete (maintenance cleanup): the transfer's record, payload and TUS staging files are gone for good. */
+  delete(id: string): void {
+    const t = this.transfers.get(id);
+    for (const uploadId of Object.keys(t?.tusUploads ?? {})) rmSync(this.tusPath(uploadId), { force: true });
+    this.deletePayload(id);
+    rmSync(join(this.transferDir, `${id}.json`), { force: true });
+    this.transfers.delete(id);
   }
 }
 

@@ -53,7 +53,8 @@ async function md5Check(b: Broker, id: string): Promise<void> {
     b.store.save(t);
     return;
   }
-  const { md5, malicious } = await hashStoredFile(b.store.payloadPath(id));
+  const { md5, eicar } = await hashStoredFile(b.store.payloadPath(id));
+  const malicious = b.simulatedScanFindsMalware(eicar);
   const current = b.store.get(id);
   if (!current || current !== t || currentStatus(t) === 'Failed' || currentStatus(t) === 'Purged') return;
   t.awaitingMd5 = false;
@@ -73,7 +74,7 @@ async function md5Check(b: Broker, id: string): Promise<void> {
     else publish(b, t);
     return;
   }
-  const delay = b.settings.scanDelayMs;
+  const delay = b.scanDelayFor(t.resourceId);
   if (delay === null) return; // the malware webhook decides
   t.pendingScan = { malicious };
   b.store.save(t);
@@ -81,12 +82,12 @@ async function md5Check(b: Broker, id: string): Promise<void> {
   else scheduleSimulatedScan(b, t, delay);
 }
 
-async function hashStoredFile(path: string): Promise<{ md5: string; malicious: boolean }> {
+async function hashStoredFile(path: string): Promise<{ md5: string; eicar: boolean }> {
   const hash = createHash('md5');
   const eicar = new EicarDetector();
   for await (const chunk of createReadStream(path)) {
     hash.update(chunk as Buffer);
     eicar.push(chunk as Buffer);
   }
-  return { md5: hash.digest('hex'), malicious: eicar.found };
+  return { md5: hash.digest('hex'), eicar: eicar.found };
 }

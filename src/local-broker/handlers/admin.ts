@@ -1,5 +1,4 @@
 /** @module Service owner (E10/E11, §9.1–9.2) and resource configuration (E12/E13, §9.3–9.4). */
-import { newServiceOwner } from '../broker.ts';
 import { caseInsensitive, conversionError, readJsonBody } from '../body.ts';
 import { formatTimeSpan, parseXsDuration, DAY } from '../duration.ts';
 import { Errors, fail, invalid } from '../errors.ts';
@@ -19,7 +18,7 @@ export async function createServiceOwnerHandler(rc: RequestContext): Promise<voi
   if (name.length > 500) invalid({ Name: ['The field Name must be a string with a maximum length of 500.'] });
   const org = rc.caller.org ?? fail(Errors.CallerOrganizationUnknown);
   if (rc.b.serviceOwner(org)) fail(Errors.ServiceOwnerAlreadyExists);
-  rc.b.config.serviceOwners[org] = newServiceOwner(org, name);
+  rc.b.config.serviceOwners[org] = rc.b.newServiceOwner(org, name);
   rc.b.saveConfiguration();
   rc.res.writeHead(200, { 'content-length': 0 });
   rc.res.end();
@@ -32,8 +31,8 @@ export async function getServiceOwnerHandler(rc: RequestContext): Promise<void> 
     name: owner.name,
     storageProviders: owner.storageProviders.map((type) => ({
       type,
-      deploymentStatus: 'Ready',
-      deploymentEnvironment: rc.b.settings.environmentName,
+      deploymentStatus: rc.b.readyProviders(owner).includes(type) ? 'Ready' : 'DeployingResources',
+      deploymentEnvironment: rc.b.env.name,
     })),
   });
 }

@@ -7,7 +7,7 @@ import { parseGuid } from '../guid.ts';
 import { addStatus } from '../lifecycle.ts';
 import { currentStatus, type FileTransfer, type TusUpload } from '../model.ts';
 import { promote } from '../payload.ts';
-import type { RequestContext } from '../server.ts';
+import { contentLengthHeader, type RequestContext } from '../server.ts';
 import { queueTusFinalize } from '../tus-completion.ts';
 import {
   activeUploadAccepts,
@@ -51,7 +51,7 @@ function header(req: IncomingMessage, name: string): string | undefined {
 }
 
 function send(rc: RequestContext, r: TusReply): void {
-  const headers: Record<string, string | number> = { 'tus-resumable': TUS_VERSION, ...r.headers, 'content-length': Buffer.byteLength(r.text) };
+  const headers: Record<string, string | number> = { 'tus-resumable': TUS_VERSION, ...r.headers, ...contentLengthHeader(r.status, Buffer.byteLength(r.text)) };
   if (r.text) headers['content-type'] = 'text/plain';
   rc.res.writeHead(r.status, headers);
   rc.res.end(r.text);

@@ -24,7 +24,7 @@ export function checkUploadAllowed(b: Broker, caller: Caller, t: FileTransfer, k
   b.registryResource(t.resourceId) ?? fail(Errors.ResourceNotRegistered);
   const resource = b.resource(t.resourceId) ?? fail(Errors.ResourceNotRegistered);
   const owner = b.serviceOwner(resource.serviceOwner) ?? fail(Errors.ServiceOwnerNotConfigured);
-  if (!owner.storageProviders.includes(t.useVirusScan ? 'AltinnAzure' : 'AltinnAzureWithoutVirusScan')) fail(Errors.StorageProviderNotReady);
+  if (!b.readyProviders(owner).includes(t.useVirusScan ? 'AltinnAzure' : 'AltinnAzureWithoutVirusScan')) fail(Errors.StorageProviderNotReady);
   if (knownLength !== undefined) {
     if (t.useVirusScan && knownLength > VIRUS_SCAN_MAX_BYTES) fail(Errors.FileSizeTooBig);
     if (resource.maxFileTransferSize !== null && knownLength > resource.maxFileTransferSize) fail(Errors.FileSizeTooBig);

@@ -27,8 +27,13 @@ export async function malwareWebhookHandler(rc: RequestContext): Promise<void> {
     const id = parseGuid(blobUri.split('/').filter(Boolean).at(-1) ?? '');
     const t = (id && rc.b.store.get(id)) || fail(Errors.FileTransferNotFound);
     const status = currentStatus(t);
-    if (status === 'UploadStarted' || status === 'Initialized') fail(Errors.MalwareScanResultNotReady);
-    if (status !== 'UploadProcessing' || t.scanHandled) continue; // duplicates and late results are ignored
+    if (status === 'Failed') continue;
+    if (rc.b.env.scanResultNeedsUploadProcessing) {
+      // Outside Development: too early → 503 code 30 so Event Grid retries; any other status → ignored.
+      if (status === 'UploadStarted') fail(Errors.MalwareScanResultNotReady);
+      if (status !== 'UploadProcessing') continue;
+    }
+    if (t.scanHandled) continue; // processed once per transfer (idempotency key `<id>_malwarescan`)
     rc.b.scheduler.cancel(`scan:${t.id}`);
     const resultType = str(data.scanResultType);
     if (resultType.toLowerCase() === 'no threats found') {
