@@ -22,6 +22,9 @@ export interface Requirement {
   skip?: string;
 }
 
+/** Citation prefix of the Broker snapshot the robustness requirements were read from. */
+const BROKER = 'Altinn/altinn-broker@161ba122:';
+
 const r = (id: string, source: string, statement: string, extra: Partial<Requirement> = {}): Requirement => ({ id, source, statement, ...extra });
 
 const HAND_WRITTEN: Requirement[] = [
@@ -145,6 +148,16 @@ const HAND_WRITTEN: Requirement[] = [
   r('EVT-006', '§5.1', 'virus-scanned uploads emit uploadprocessing to the sender'),
   r('EVT-007', '§5.1, §3.2', 'an expiry purge emits filepurged to the sender and fileneverconfirmeddownloaded to each unconfirmed recipient plus one to the sender'),
   r('EVT-008', '§5.1, §3.2', 'malware found emits uploadfailed to the sender and fileneverconfirmeddownloaded to every recipient and the sender'),
+  // robustness: hostile input and races (the Broker's own source shows why each matters)
+  r('ROB-001', 'robustness', 'client input, however hostile, is answered with a 4xx, never a 5xx', { citation: `${BROKER}src/Altinn.Broker.Persistence/Repositories/FileTransferRepository.cs#L186` }),
+  r('ROB-002', 'robustness', 'every request is answered within the environment\'s bound', { citation: `${BROKER}src/Altinn.Broker.Application/InitializeFileTransfer/InitializeFileTransferHandler.cs#L133` }),
+  r('ROB-003', 'robustness', 'a refused request leaves nothing behind: no transfer of it is visible in search or readable by GET', { citation: `${BROKER}src/Altinn.Broker.Application/InitializeFileTransfer/InitializeFileTransferHandler.cs#L133` }),
+  r('ROB-004', 'robustness', 'input outside the documented form (null elements, org numbers in other scripts, combined enum values, an over-long reference) is refused with a 4xx', { citation: `${BROKER}src/Altinn.Broker.API/Configuration/Constants.cs#L5` }),
+  r('ROB-005', 'robustness', 'of concurrent uploads to one transfer exactly one succeeds and every other is refused with a 4xx', { citation: `${BROKER}src/Altinn.Broker.Application/UploadFile/UploadFileHandler.cs#L116` }),
+  r('ROB-006', 'robustness', 'after an upload race the published bytes are exactly the winner\'s', { citation: `${BROKER}src/Altinn.Broker.Application/UploadFile/UploadFileHandler.cs#L116` }),
+  r('ROB-007', 'robustness', 'a published transfer stays published when concurrent uploads to it end', { citation: `${BROKER}src/Altinn.Broker.Application/UploadFile/UploadFileHandler.cs#L116` }),
+  r('ROB-008', 'robustness', 'concurrent confirms end in one consistent state: one DownloadConfirmed per recipient, one AllConfirmedDownloaded, no 5xx', { citation: `${BROKER}src/Altinn.Broker.Application/ConfirmDownload/ConfirmDownloadHandler.cs` }),
+  r('ROB-009', 'robustness', 'concurrent TUS PATCHes of one upload: no 5xx, at most one is applied at a time, and the transfer publishes the uploaded bytes', { citation: `${BROKER}src/Altinn.Broker.Integrations/Tus/BrokerTusStore.cs` }),
 ];
 
 /** The catalogue: hand-written requirements plus one per validation rule and boundary. */
