@@ -8,7 +8,7 @@ import { completeUpload, startUpload } from '../lifecycle.ts';
 import { promote, streamToFile, PayloadTooLarge, type StoredPayload } from '../payload.ts';
 import { frameworkProblemBody } from '../problems.ts';
 import { mediaType, sendJson, type RequestContext } from '../server.ts';
-import { initializeTransfer } from './initialize.ts';
+import { failOnNulWhenMutated, initializeTransfer } from './initialize.ts';
 import { checkUploadAllowed } from './upload.ts';
 
 /** ASP.NET's multipart body length limit (int.MaxValue). */
@@ -127,6 +127,7 @@ export async function multipartHandler(rc: RequestContext): Promise<void> {
   const stagingFile = form.file?.staging;
   try {
     const { raw, errors } = bindMetadata(form.fields);
+    failOnNulWhenMutated(b, raw);
     if (form.fileTooLarge) errors.FileTransfer = [`Multipart body length limit ${MULTIPART_FILE_LIMIT} exceeded.`];
     else if (!form.file) errors.FileTransfer = ['The FileTransfer field is required.'];
     const input = validateInitialize(raw, 'Metadata.', errors);
