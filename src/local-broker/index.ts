@@ -127,7 +127,8 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
       faults: options.emulatorEndpoints?.faults ?? false,
     }),
   ];
-  const server: Server = createServer({ requestTimeout: 0, headersTimeout: 60_000, maxHeaderSize: 16_384 }, createPipeline(broker, routes));
+  // Kestrel allows 32 KiB of request headers: a 20 KB Authorization header reaches authentication (401), not 431.
+  const server: Server = createServer({ requestTimeout: 0, headersTimeout: 60_000, maxHeaderSize: 32_768 }, createPipeline(broker, routes));
   const sockets = new Set<Socket>();
   server.on('connection', (s) => {
     sockets.add(s);

@@ -111,12 +111,14 @@ function bindMetadata(fields: Array<[string, string]>): { raw: RawInitialize; er
 
 export async function multipartHandler(rc: RequestContext): Promise<void> {
   const { b } = rc;
-  if (mediaType(rc.req.headers['content-type']) !== 'multipart/form-data') {
+  const type = mediaType(rc.req.headers['content-type']);
+  // Without a Content-Type there is no form to read: every Metadata field and the file are simply missing.
+  if (type && type !== 'multipart/form-data') {
     throw new FrameworkResponse(415, { 'content-type': rc.problemContentType }, frameworkProblemBody(415, rc.traceId));
   }
   let form: FormData;
   try {
-    form = await readForm(rc, () => b.store.stagingPath(randomUUID(), 'multipart'));
+    form = type ? await readForm(rc, () => b.store.stagingPath(randomUUID(), 'multipart')) : (rc.req.resume(), { fields: [], fileTooLarge: false });
   } catch (error) {
     if (error instanceof ClientAborted) {
       rc.res.destroy(); // the client went away; nothing was created
