@@ -109,6 +109,14 @@ const ROBUSTNESS_DEFECTS: KnownDefect[] = [
     observed: 'losers retry on BlobAlreadyExists for ~14 s; then one answers 200 with bytes that are not stored, the rest 500 code 8, and the transfer is set Failed (download 403 code 7)',
     sourceLocation: 'src/Altinn.Broker.Application/UploadFile/UploadFileHandler.cs#L116',
   }),
+  ROB('011', {
+    title: 'a binary upload with a malformed chunked body answers 500 code 8 and fails the transfer for good',
+    requirements: ['ROB-001'],
+    match: { condition: 'NoServerErrorForClientInput', messageIncludes: '[chunked-garbage]' },
+    expected: 'a 4xx for a body that is not valid HTTP chunked encoding; the transfer can still be uploaded',
+    observed: '500 code 8 (the read error is caught as a storage failure) and the transfer is Failed',
+    sourceLocation: 'src/Altinn.Broker.Application/UploadFile/UploadFileHandler.cs#L116',
+  }),
 ];
 
 export const KNOWN_DEFECTS: KnownDefect[] = [...ROBUSTNESS_DEFECTS];

@@ -15,7 +15,7 @@ import {
   type HostileGroup,
 } from './conditions/robustness.ts';
 import { REQUIREMENTS } from './requirements.ts';
-import { robustnessCorpus, sampleCorpus } from '../reliability/robustness-corpus.ts';
+import { robustnessCorpus, sampleCorpus, SEQUENCE_CATEGORIES } from '../reliability/robustness-corpus.ts';
 
 const group = (outcomes: HostileGroup['outcomes']): HostileGroup => ({ label: '[x] initialize', outcomes, boundMs: 1000 });
 const ok = { name: 'fine', status: 400, durationMs: 5 };
@@ -90,10 +90,10 @@ test('the sample is bounded, reproducible by seed, keeps every sentinel and touc
 
 test('every KD-ROB defect names catalogued requirements, an existing condition of them, and a corpus category', () => {
   const requirementIds = new Set(REQUIREMENTS.map((r) => r.id));
-  const categories = new Set(robustnessCorpus(ctx, options).map((c) => `[${c.category}]`));
+  const categories = new Set([...robustnessCorpus(ctx, options).map((c) => c.category), ...Object.values(SEQUENCE_CATEGORIES)].map((c) => `[${c}]`));
   const conditions = new Map(Object.values(oracle).flatMap((v) => (v && typeof v === 'object' && 'evaluate' in v && 'id' in v ? [[(v as { id: string }).id, (v as { requirement: string }).requirement] as const] : [])));
   const rob = KNOWN_DEFECTS.filter((d) => d.id.startsWith('KD-ROB-'));
-  expect(rob.length).toBeGreaterThanOrEqual(10);
+  expect(rob.length).toBeGreaterThanOrEqual(11);
   expect(new Set(rob.map((d) => d.id)).size).toBe(rob.length);
   for (const d of rob) {
     expect(d.id).toMatch(/^KD-ROB-\d{3}$/);

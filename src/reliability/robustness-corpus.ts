@@ -155,6 +155,9 @@ function webhookGarbage(): HostileCase[] {
   return bodies.map(([name, body]) => ({ name: `malware webhook: ${name}`, category: 'webhook-garbage', method: 'POST', path: `${API}/webhooks/malwarescanresults`, headers: json, body, as: 'none' as const, sentinel: true }));
 }
 
+/** Categories of the robustness suite's multi-step and raw cases (not corpus entries), named in its verdicts like corpus categories. */
+export const SEQUENCE_CATEGORIES = { chunkedGarbage: 'chunked-garbage', tusAbuse: 'tus-abuse' } as const;
+
 export function robustnessCorpus(ctx: CorpusContext, o: RobustnessOptions): HostileCase[] {
   return [
     // Raw socket cases bypass the client road (no ledger, no gateway on shared environments): left to the self-test.

@@ -109,3 +109,36 @@ export async function findLeftovers(o: { searchers: BrokerClient[]; reader: Brok
   }
   return found;
 }
+
+/**
+ * Writes raw bytes to the Broker (TLS for https) and reads the status line: for requests no client
+ * builds, such as a chunked body with a malformed chunk. Null when no status line came within `timeoutMs`.
+ */
+export async function sendRawRequest(baseUrl: string, build: (host: string) => Buffer, timeoutMs: number): Promise<{ status: number | null; durationMs: number }> {
+  const { connect } = await import('node:net');
+  const tls = await import('node:tls');
+  const url = new URL(baseUrl);
+  const secure = url.protocol === 'https:';
+  const port = Number(url.port || (secure ? 443 : 80));
+  const t0 = performance.now();
+  return new Promise((resolve) => {
+    const socket = secure ? tls.connect({ host: url.hostname, port, servername: url.hostname }) : connect(port, url.hostname);
+    const chunks: Buffer[] = [];
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      socket.destroy();
+      const m = /^HTTP\/1\.[01] (\d{3})/.exec(Buffer.concat(chunks).toString('latin1'));
+      resolve({ status: m ? Number(m[1]) : null, durationMs: performance.now() - t0 });
+    };
+    socket.setTimeout(timeoutMs, finish);
+    socket.on('data', (d: Buffer) => {
+      chunks.push(d);
+      if (/\r\n\r\n/.test(Buffer.concat(chunks).toString('latin1'))) finish();
+    });
+    socket.on('error', finish);
+    socket.on('close', finish);
+    socket.write(build(url.host));
+  });
+}
