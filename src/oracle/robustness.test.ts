@@ -88,6 +88,16 @@ test('the sample is bounded, reproducible by seed, keeps every sentinel and touc
   expect(new Set(a.map((c) => c.category))).toEqual(new Set(corpus.map((c) => c.category)));
 });
 
+test('generic cases of a defect class are counted in it: a NUL anywhere, an over-long reference, a null element', () => {
+  const corpus = robustnessCorpus(ctx, options);
+  const categoryOf = (name: string) => corpus.find((c) => c.name === name)?.category;
+  expect(corpus.filter((c) => c.category !== 'nul-in-strings').filter((c) => typeof c.body === 'string' && (c.body.includes('\u0000') || c.body.includes('\\u0000')))).toEqual([]);
+  expect(categoryOf('sendersFileTransferReference of 501 chars')).toBe('oversize-reference');
+  expect(categoryOf('sendersFileTransferReference of 256 chars')).toBe('huge-strings');
+  expect(categoryOf('recipients with a null element')).toBe('null-elements');
+  expect(categoryOf('search ?resourceId=%00')).toBe('nul-in-strings');
+});
+
 test('every KD-ROB defect names catalogued requirements, an existing condition of them, and a corpus category', () => {
   const requirementIds = new Set(REQUIREMENTS.map((r) => r.id));
   const categories = new Set([...robustnessCorpus(ctx, options).map((c) => c.category), ...Object.values(SEQUENCE_CATEGORIES)].map((c) => `[${c}]`));

@@ -158,10 +158,28 @@ function webhookGarbage(): HostileCase[] {
 /** Categories of the robustness suite's multi-step and raw cases (not corpus entries), named in its verdicts like corpus categories. */
 export const SEQUENCE_CATEGORIES = { chunkedGarbage: 'chunked-garbage', tusAbuse: 'tus-abuse' } as const;
 
+const hasNul = (c: HostileCase) => {
+  const body = c.body === undefined ? '' : Buffer.isBuffer(c.body) ? c.body.toString('latin1') : c.body;
+  return body.includes('\u0000') || body.includes('\\u0000') || /%00/.test(c.path);
+};
+
+/**
+ * A generic hostile case that belongs to one of the defect classes is counted there, so every verdict that
+ * names a class (and a known defect matching it) covers all of its cases: a NUL anywhere, a reference over
+ * the 500-character column, a null recipient or property value.
+ */
+function classify(c: HostileCase): HostileCase {
+  if (hasNul(c)) return { ...c, category: 'nul-in-strings' };
+  const reference = /sendersFileTransferReference of (\d+) chars/.exec(c.name);
+  if (reference && Number(reference[1]) > 500) return { ...c, category: 'oversize-reference' };
+  if (/^(propertyList with a null value|recipients with a null element|multipart Metadata\.Recipients = "")$/.test(c.name)) return { ...c, category: 'null-elements' };
+  return c;
+}
+
 export function robustnessCorpus(ctx: CorpusContext, o: RobustnessOptions): HostileCase[] {
   return [
     // Raw socket cases bypass the client road (no ledger, no gateway on shared environments): left to the self-test.
-    ...hostileCorpus(ctx).filter((c) => !c.raw),
+    ...hostileCorpus(ctx).filter((c) => !c.raw).map(classify),
     ...nulInStrings(ctx),
     ...nullElements(ctx),
     ...oversizeReference(ctx),
