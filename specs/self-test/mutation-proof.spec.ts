@@ -19,6 +19,8 @@ interface Case {
   grep?: string;
   /** At least one of these requirements must have a FAIL verdict. */
   requirements: string[];
+  /** …whose message says this (the fault named, not some other failure of the same requirement). */
+  messageIncludes?: string;
 }
 
 const CASES: Case[] = [
@@ -28,12 +30,16 @@ const CASES: Case[] = [
   { mutation: 'wrong-error-code-on-reupload', specs: ['specs/negative/illegal-moves.spec.ts'], grep: 'NEG-CELL-001 Published:', requirements: ['NEG-UPLOAD-001', 'NEG-UPLOAD-002', 'NEG-CELL-001'] },
   { mutation: 'extra-history-entry', specs: ['specs/lifecycle/transitions.spec.ts'], grep: 'LC-PUBLISH-001', requirements: ['LC-PUBLISH-005'] },
   { mutation: 'drop-published-event', specs: ['specs/events/events.spec.ts'], requirements: ['EVT-002'] },
+  { mutation: '5xx-on-nul', specs: ['specs/robustness/hostile-input.spec.ts'], requirements: ['ROB-001'], messageIncludes: 'with NUL' },
+  { mutation: 'half-created-transfer', specs: ['specs/robustness/hostile-input.spec.ts'], requirements: ['ROB-003'], messageIncludes: 'half-created' },
+  { mutation: 'two-winner-race', specs: ['specs/robustness/races.spec.ts'], grep: 'ROB-005', requirements: ['ROB-005'] },
 ];
 
 interface Verdict {
   type: string;
   requirement?: string;
   verdict?: string;
+  message?: string;
   status?: string;
   skipReason?: string;
 }
@@ -78,7 +84,7 @@ test.describe('mutation proof @slow', () => {
         if (ends.length > 0 && ends.every((e) => e.status === 'skipped')) {
           test.fixme(true, `the suites that would catch ${c.mutation} cannot run on this Broker yet: ${ends[0]?.skipReason ?? 'skipped'}`);
         }
-        const failed = ledger.filter((e) => e.type === 'verdict' && e.verdict === 'FAIL' && c.requirements.includes(e.requirement ?? ''));
+        const failed = ledger.filter((e) => e.type === 'verdict' && e.verdict === 'FAIL' && c.requirements.includes(e.requirement ?? '') && (!c.messageIncludes || (e.message ?? '').includes(c.messageIncludes)));
         expect(code, `the nested run under ${c.mutation} must fail\n${output.slice(-2000)}`).not.toBe(0);
         expect(failed.length, `a FAIL verdict naming ${c.requirements.join(' / ')}\n${output.slice(-2000)}`).toBeGreaterThan(0);
         expect(output, 'the run output names the requirement').toMatch(new RegExp(c.requirements.join('|')));

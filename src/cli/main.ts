@@ -15,6 +15,7 @@ import { requirementsCommand } from './requirements.ts';
 import { conformanceRun } from './run.ts';
 import { doublesCommand } from './doubles.ts';
 import { DoublesStateError } from '../platform/doubles-state.ts';
+import { fuzz } from './fuzz.ts';
 import { UsageError } from './usage-error.ts';
 
 export async function main(argv: string[], io = { out: (s: string) => console.log(s), err: (s: string) => console.error(s) }): Promise<number> {
@@ -103,6 +104,22 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
     .requiredOption('--env <name|file>', 'a broker-dev environment (built-in broker-dev, or a file with a doubles section)')
     .action(async (options: { env: string }) => {
       exitCode = await doublesCommand(options, io);
+    });
+
+  program
+    .command('fuzz')
+    .description(
+      'send a seeded, bounded sample of the robustness corpus (hostile input over every operation) to one environment and print, per operation, ' +
+        'the statuses, the 5xx and the slowest answer; failing requests (5xx, no answer, too slow, invalid input accepted) are written as curl repros ' +
+        '(tokens read from $TOKEN). Runs where the robustness capability is on (local, broker-dev, or an environment that opts in). ' +
+        'Exit 0 when nothing failed, 1 when something did, 2 on bad input.',
+    )
+    .requiredOption('--env <name|file>', 'a built-in environment or an environment file (JSON/YAML)')
+    .option('--seed <n>', 'seed of the sample (default: the environment\'s, else 17); the same seed sends the same requests')
+    .option('--count <n>', 'sampled requests beyond the always-sent sentinel cases (default: the environment\'s, else 300 local / 150 remote; at most 5000)')
+    .option('--out <dir>', 'where to write repros.sh, failures.json and the request bodies (default reports/<env>/fuzz-<seed>-<time>)')
+    .action(async (options: { env: string; seed?: string; count?: string; out?: string }) => {
+      exitCode = await fuzz(options, io);
     });
 
   const report = program.command('report').description('find, compare and rebuild run reports under reports/ (or BROKER_REPORTS_DIR)');

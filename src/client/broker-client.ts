@@ -88,6 +88,8 @@ export interface RawRequest {
   /** Keep at most this many bytes of the response body (default: all for ordinary calls). */
   keepBytes?: number;
   operationHint?: string;
+  /** Response checks not to run on this exchange (hostile requests to routes no contract has skip `operation_documented`). */
+  skipChecks?: readonly string[];
 }
 
 const KEEP_ALL = 8 * 1024 * 1024;
@@ -282,7 +284,8 @@ export class BrokerClient {
     // Parsed once here and shared by every contract's checks and by the caller.
     const parsed = /json/i.test(contentType ?? '') && text && !res.truncated ? safeJson(text) : undefined;
     const view = { method: req.method, url: req.path, status: res.status, headers: res.headers, body: res.truncated ? undefined : res.body, bodyBytes: res.bodyBytes, json: parsed };
-    const checks = o.contracts.flatMap((c) => checkResponse(c, view, o.checks));
+    const enabled = req.skipChecks ? o.checks.filter((k) => !req.skipChecks!.includes(k.id)) : o.checks;
+    const checks = o.contracts.flatMap((c) => checkResponse(c, view, enabled));
     this.record({
       type: 'exchange',
       id: exchangeId,

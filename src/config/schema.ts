@@ -127,6 +127,20 @@ export const environmentSchema = {
         malwareWebhook: { type: 'boolean' },
         tus: { type: 'boolean' },
         faultInjection: { type: 'boolean' },
+        robustness: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['enabled'],
+          properties: {
+            enabled: { type: 'boolean' },
+            ratePerMinute: positiveInt,
+            count: { type: 'integer', minimum: 0, maximum: 5000 },
+            seed: { type: 'integer', minimum: 0 },
+            manyRecipients: { type: 'integer', minimum: 0, maximum: 10000 },
+            raceSize: { type: 'integer', minimum: 2, maximum: 50 },
+            answerWithinMs: positiveInt,
+          },
+        },
       },
     },
     polling: {

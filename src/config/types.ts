@@ -76,6 +76,27 @@ export interface Capabilities {
   tus: boolean;
   /** Faults can be injected into the Broker (only the embedded local Broker). */
   faultInjection: boolean;
+  /**
+   * The robustness suite (hostile corpus and races). Absent: on for the embedded Broker and `broker-dev`,
+   * off elsewhere; a shared environment opts in with a rate that respects its limits.
+   */
+  robustness?: RobustnessCapability;
+}
+
+export interface RobustnessCapability {
+  enabled: boolean;
+  /** Requests per minute the suite may send (absent: unpaced). */
+  ratePerMinute?: number;
+  /** Sampled corpus cases beyond the always-sent sentinel cases. */
+  count?: number;
+  /** Seed of the sample (BROKER_ROBUSTNESS_SEED overrides it). */
+  seed?: number;
+  /** Recipients in the many-recipients initialize. */
+  manyRecipients?: number;
+  /** Concurrent requests in each race. */
+  raceSize?: number;
+  /** Every answer must arrive within this (default: the environment's request timeout). */
+  answerWithinMs?: number;
 }
 
 export interface PollingConfig {

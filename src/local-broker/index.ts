@@ -186,9 +186,10 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
   ];
   const gateway = gatewayProfile === undefined ? undefined : createGateway(gatewayProfile, createPipeline(broker, routes));
   // Kestrel keeps an idle connection for 130 s (Node: 5 s); a client reusing a pooled connection after 5 s would
-  // otherwise race the server's close and see ECONNRESET.
+  // otherwise race the server's close and see ECONNRESET. Kestrel allows 32 KiB of request headers: a 20 KB
+  // Authorization header reaches authentication (401), not 431.
   const server: Server = createServer(
-    { requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 130_000, maxHeaderSize: 16_384 },
+    { requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 130_000, maxHeaderSize: 32_768 },
     gateway?.listener ?? createPipeline(broker, routes),
   );
   const sockets = new Set<Socket>();

@@ -29,8 +29,9 @@ export function validateInitialize(raw: RawInitialize, prefix = '', extraErrors:
   const errors: Record<string, string[]> = {};
   const add = (name: string, message: string) => (errors[prefix + name] ??= []).push(message);
 
+  // [Required] refuses null, empty and whitespace-only strings.
   const stringRule = (name: string, value: string | null | undefined, max: number) => {
-    if (value === null || value === undefined || value === '') add(name, required(name));
+    if (value === null || value === undefined || value.trim() === '') add(name, required(name));
     if (value !== null && value !== undefined && (value.length < 1 || value.length > max)) add(name, length(name, 1, max));
   };
 
@@ -45,9 +46,10 @@ export function validateInitialize(raw: RawInitialize, prefix = '', extraErrors:
   else if (reference.length > SENDERS_REFERENCE_DB_LIMIT)
     add('SendersFileTransferReference', `The field SendersFileTransferReference must be a string with a maximum length of ${SENDERS_REFERENCE_DB_LIMIT}.`);
 
-  if (raw.sender === null || raw.sender === undefined || raw.sender === '') add('Sender', required('Sender'));
-  else if (!ORG_PATTERN.test(raw.sender))
+  // The pattern attribute comes first and lets only null and '' through; [Required] then refuses whitespace too.
+  if (raw.sender !== null && raw.sender !== undefined && raw.sender !== '' && !ORG_PATTERN.test(raw.sender))
     add('Sender', 'Organization numbers should be on the form countrycode:organizationnumber (e.g. 0192:910753614) or urn:altinn:organization:identifier-no:organizationnumber');
+  if (raw.sender === null || raw.sender === undefined || raw.sender.trim() === '') add('Sender', required('Sender'));
 
   if (raw.recipients === null || raw.recipients === undefined) add('Recipients', required('Recipients'));
   else if (raw.recipients.length === 0) add('Recipients', 'One or more recipients are required');

@@ -2,7 +2,7 @@
 import { expect, test } from '@playwright/test';
 import { startAltinnIssuer, type AltinnIssuerDouble } from '../platform/altinn-issuer.ts';
 import { MUTATIONS, type MutationName } from './mutations.ts';
-import { startTestBroker, type TestBroker } from './testing.ts';
+import { ORGS, RESOURCE_1, startTestBroker, type TestBroker } from './testing.ts';
 
 let issuer: AltinnIssuerDouble;
 test.beforeAll(async () => {
@@ -56,7 +56,26 @@ const observe: Record<MutationName, (tb: TestBroker) => Promise<unknown>> = {
     await tb.upload(id, 'x');
     return tb.broker.events().filter((e) => e.type.endsWith('.published')).length;
   },
+  '5xx-on-nul': async (tb) => {
+    const res = await tb.call('POST', FT, { token: tb.tokens.sender, json: { ...transferBody(), fileName: 'a\u0000b' } });
+    return res.status >= 500 ? 'server error' : res.status;
+  },
+  'half-created-transfer': async (tb) => {
+    const refused = await tb.call('POST', FT, { token: tb.tokens.sender, json: { ...transferBody(), propertyList: { k: null } } });
+    const listed: string[] = (await tb.call('GET', `${FT}?resourceId=${RESOURCE_1}`, { token: tb.tokens.sender })).json();
+    const reads = await Promise.all(listed.map(async (id) => (await tb.call('GET', `${FT}/${id}`, { token: tb.tokens.sender })).status));
+    return [refused.status, listed.length, reads];
+  },
+  'two-winner-race': async (tb) => {
+    const id = await tb.initialize();
+    const statuses = await Promise.all(Array.from({ length: 10 }, (_, i) => tb.upload(id, Buffer.alloc(256 * 1024, i)))).then((rs) => rs.map((r) => r.status));
+    return statuses.filter((s) => s === 200).length > 1 ? 'several winners' : 'one winner';
+  },
 };
+
+function transferBody() {
+  return { fileName: 'm.txt', resourceId: RESOURCE_1, sendersFileTransferReference: 'm', sender: `0192:${ORGS.sender}`, recipients: [`0192:${ORGS.recipient1}`], disableVirusScan: true };
+}
 
 const expected: Record<MutationName, [unknown, unknown]> = {
   'wrong-status-on-confirm': [204, 200],
@@ -65,6 +84,9 @@ const expected: Record<MutationName, [unknown, unknown]> = {
   'wrong-error-code-on-reupload': [[409, 'BRO-00004'], [409, 'BRO-00003']],
   'extra-history-entry': [4, 5],
   'drop-published-event': [2, 0],
+  '5xx-on-nul': [200, 'server error'],
+  'half-created-transfer': [[400, 0, []], [400, 1, [500]]],
+  'two-winner-race': ['one winner', 'several winners'],
 };
 
 for (const name of Object.keys(MUTATIONS) as MutationName[]) {

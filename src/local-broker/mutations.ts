@@ -13,6 +13,12 @@ export const MUTATIONS = {
   'extra-history-entry': 'publishing writes a second Published history entry',
   /** No `published` events are emitted. */
   'drop-published-event': 'no published events are emitted',
+  /** A NUL character in any string of an initialize (JSON or multipart) answers 500, as a database would. */
+  '5xx-on-nul': 'a NUL in an initialize string answers 500',
+  /** An initialize refused for its propertyList still stores the transfer, without any status (search lists it, GET answers 500). */
+  'half-created-transfer': 'an initialize refused for its propertyList leaves a transfer without status behind',
+  /** Uploads to one transfer are all admitted, concurrent or late: every one answers 200 and the last one's bytes are stored. */
+  'two-winner-race': 'every upload to a transfer is admitted and answers 200; the last one stored wins',
 } as const;
 
 export type MutationName = keyof typeof MUTATIONS;

@@ -12,7 +12,7 @@ import { tusAcceptsExpiredToken, tusHandler } from './handlers/tus.ts';
 import { malwareWebhookHandler } from './handlers/webhook.ts';
 import { cleanupUseCaseTestsHandler, maskinportenJwkRotationHandler } from './handlers/maintenance.ts';
 import { downloadDailySummaryHandler, generateDailySummaryHandler } from './handlers/daily-summary.ts';
-import type { Route } from './server.ts';
+import { sendEmpty, type Route, type RequestContext } from './server.ts';
 import type { ControllableClock, Scheduler } from './clock.ts';
 import type { EventDelivery } from './subscriptions.ts';
 import { advanceClockHandler, getClockHandler } from './handlers/clock.ts';
@@ -42,6 +42,10 @@ export function brokerRoutes(): Route[] {
         acceptExpiredToken: tusAcceptsExpiredToken,
         handle: tusHandler,
       })),
+    ),
+    // Methods tus does not handle fall through the TUS endpoint to a plain 404 (no 405, no authentication).
+    ...['GET', 'PUT', 'TRACE'].flatMap((method): Route[] =>
+      [`${FT}/upload/tus/{fileTransferId}`, `${FT}/upload/tus/{fileTransferId}/partial/{partialUploadId}`].map((pattern) => ({ method, pattern, auth: 'anonymous', handle: notFoundHandler })),
     ),
     { method: 'GET', pattern: `${FT}/{fileTransferId}`, auth: 'SenderOrRecipient', produces: JSON_ONLY, handle: overviewHandler },
     { method: 'GET', pattern: `${FT}/{fileTransferId}/details`, auth: 'SenderOrRecipient', produces: JSON_ONLY, handle: detailsHandler },
@@ -93,4 +97,9 @@ export function emulatorRoutes(o: EmulatorRouteOptions): Route[] {
   if (o.sign) routes.push({ method: 'POST', pattern: '/_emulator/tokens', auth: 'anonymous', handle: devTokenHandler(o.sign) });
   if (o.faults) routes.push({ method: 'POST', pattern: '/_emulator/faults/storage', auth: 'anonymous', handle: storageFaultHandler });
   return routes;
+}
+
+async function notFoundHandler(rc: RequestContext): Promise<void> {
+  rc.req.resume();
+  sendEmpty(rc, 404);
 }

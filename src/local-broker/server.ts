@@ -46,9 +46,20 @@ export interface Route {
 
 const SECURITY_HEADERS = { 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' } as const;
 
+/** The first media type of a Content-Type or Accept entry, without parameters (ASP.NET reads no further than the first). */
 export function mediaType(header: string | undefined): string | undefined {
   if (header === undefined) return undefined;
-  return header.split(';')[0]!.trim().toLowerCase();
+  return header.split(',')[0]!.split(';')[0]!.trim().toLowerCase();
+}
+
+/** `[Consumes]`: an absent or empty Content-Type passes; otherwise the type must match, or its `+suffix` (`application/offset+octet-stream`). */
+export function consumesMatches(contentType: string | undefined, consumes: string): boolean {
+  const type = mediaType(contentType);
+  if (!type) return true;
+  if (type === consumes) return true;
+  const [major, minor] = type.split('/');
+  const [wantMajor, wantMinor] = consumes.split('/');
+  return major === wantMajor && !!minor && minor.includes('+') && minor.slice(minor.lastIndexOf('+') + 1) === wantMinor;
 }
 
 function traceIdFor(req: IncomingMessage): string {
@@ -135,8 +146,7 @@ async function run(b: Broker, routes: Route[], req: IncomingMessage, res: Server
   }
   const { route, params } = chosen;
   // [Consumes] mismatch is decided by routing: 415, empty body, before the Accept check and authentication.
-  const contentType = mediaType(req.headers['content-type']);
-  if (route.consumes && contentType !== undefined && contentType !== route.consumes) return void sendBare(res, 415);
+  if (route.consumes && !consumesMatches(req.headers['content-type'], route.consumes)) return void sendBare(res, 415);
 
   const rc: RequestContext = {
     b,
@@ -167,6 +177,8 @@ async function run(b: Broker, routes: Route[], req: IncomingMessage, res: Server
     }
     // 6. Authentication, then the scope policy.
     if (route.auth !== 'anonymous') {
+      // Two Authorization headers are read as one comma-joined value: never a valid token.
+      if ((req.headersDistinct.authorization?.length ?? 0) > 1) throw new Unauthenticated('Bearer error="invalid_token"');
       try {
         rc.caller = await b.verifier.authenticate(req.headers.authorization);
       } catch (error) {

@@ -26,4 +26,97 @@ export interface KnownDefect {
   environments?: string[];
 }
 
-export const KNOWN_DEFECTS: KnownDefect[] = [];
+const ROB = (n: string, d: Omit<KnownDefect, 'id' | 'brokerCommit'>): KnownDefect => ({ id: `KD-ROB-${n}`, brokerCommit: BROKER_COMMIT, ...d });
+
+/** Robustness: hostile input and races (the robustness suite); each `messageIncludes` is a corpus category its verdicts name. */
+const ROBUSTNESS_DEFECTS: KnownDefect[] = [
+  ROB('001', {
+    title: 'a NUL character in a string that reaches the database answers 500',
+    requirements: ['ROB-001'],
+    match: { condition: 'NoServerErrorForClientInput', messageIncludes: '[nul-in-strings]' },
+    expected: 'a 4xx for a NUL in fileName, sendersFileTransferReference, resourceId, a property, multipart Metadata.FileName or search resourceId',
+    observed: '500 from PostgreSQL (22021 invalid byte sequence for encoding "UTF8": 0x00); with a NUL in a property the transfer row is already written',
+    sourceLocation: 'src/Altinn.Broker.Persistence/Repositories/FileTransferRepository.cs#L186',
+  }),
+  ROB('002', {
+    title: 'a null recipient or property value, or an empty multipart recipient, answers 500',
+    requirements: ['ROB-001'],
+    match: { condition: 'NoServerErrorForClientInput', messageIncludes: '[null-elements]' },
+    expected: '400 validation problem',
+    observed: '500 (null reference in the list and property-list validation attributes)',
+    sourceLocation: 'src/Altinn.Broker.API/ValidationAttributes/PropertyListAttribute.cs#L34',
+  }),
+  ROB('003', {
+    title: 'a sendersFileTransferReference over 500 characters answers 500',
+    requirements: ['ROB-001'],
+    match: { condition: 'NoServerErrorForClientInput', messageIncludes: '[oversize-reference]' },
+    expected: '400 validation problem (the column is varchar(500))',
+    observed: '500 (22001 value too long); the model allows 4096 characters',
+    sourceLocation: 'src/Altinn.Broker.API/Models/FileTransferInitializeExt.cs#L36',
+  }),
+  ROB('004', {
+    title: 'an initialize with very many recipients runs for minutes',
+    requirements: ['ROB-002'],
+    match: { condition: 'AnswersWithinBound', messageIncludes: '[many-recipients]' },
+    expected: 'an answer within the request timeout',
+    observed: 'recipients are inserted one by one without a transaction (~360 per second); 100,000 recipients gave no answer',
+    sourceLocation: 'src/Altinn.Broker.Application/InitializeFileTransfer/InitializeFileTransferHandler.cs#L135',
+  }),
+  ROB('005', {
+    title: 'a failed or abandoned initialize leaves a transfer without status that search lists and GET answers 500 for',
+    requirements: ['ROB-003'],
+    match: { condition: 'RefusedRequestLeavesNothingBehind' },
+    expected: 'nothing of a refused or abandoned initialize visible to anyone',
+    observed: "the transfer row is written before its status, outside one transaction; GET answers 500 (Column 'file_transfer_status_description_id_fk' is null) and search still lists it",
+    sourceLocation: 'src/Altinn.Broker.Application/InitializeFileTransfer/InitializeFileTransferHandler.cs#L133',
+  }),
+  ROB('006', {
+    title: 'TUS HEAD or PATCH on an unregistered partial id answers 500',
+    requirements: ['ROB-001'],
+    match: { condition: 'NoServerErrorForClientInput', messageIncludes: '[tus-abuse]' },
+    expected: '404 for an unknown upload',
+    observed: '500 (TusStoreException: Upload length is missing for file id …), also after a TUS DELETE and for HEAD on the main URL when only a partial exists',
+    sourceLocation: 'src/Altinn.Broker.Integrations/Tus/BrokerTusStore.cs#L611',
+  }),
+  ROB('007', {
+    title: 'the anonymous malware-scan webhook answers 500 to an empty, malformed or incomplete body',
+    requirements: ['ROB-001'],
+    match: { condition: 'NoServerErrorForClientInput', messageIncludes: '[webhook-garbage]' },
+    expected: '400 for a body that is not a scan result',
+    observed: '500 for an empty body, malformed JSON, nesting deeper than 64, {}, no or null data, an unknown event type, a correlationId that is not a GUID',
+    sourceLocation: 'src/Altinn.Broker.API/Controllers/MalwareScanResultsController.cs#L26',
+  }),
+  ROB('008', {
+    title: 'org numbers in digits of other scripts are accepted',
+    requirements: ['ROB-004'],
+    match: { condition: 'InvalidInputIsRefused', messageIncludes: '[foreign-digits]' },
+    expected: '400: an organisation number is nine ASCII digits',
+    observed: "200: .NET's \\d matches fullwidth and Arabic-Indic digits; the recipient is stored as given",
+    sourceLocation: 'src/Altinn.Broker.API/Configuration/Constants.cs#L5',
+  }),
+  ROB('009', {
+    title: 'search binds comma-separated enum values as combined flags',
+    requirements: ['ROB-004'],
+    match: { condition: 'InvalidInputIsRefused', messageIncludes: '[combined-flags]' },
+    expected: '400 for status=Published,Failed or role=Sender,Recipient',
+    observed: '200; status=Published,Failed returns Failed transfers',
+    sourceLocation: 'src/Altinn.Broker.API/Controllers/FileTransferController.cs#L274',
+  }),
+  ROB('010', {
+    title: 'concurrent uploads to one transfer: a second, false 200, the losers 500, and the Published transfer turns Failed',
+    requirements: ['ROB-005', 'ROB-006', 'ROB-007'],
+    expected: 'one 200, every other upload 409 code 4; the winner’s bytes stay Published',
+    observed: 'losers retry on BlobAlreadyExists for ~14 s; then one answers 200 with bytes that are not stored, the rest 500 code 8, and the transfer is set Failed (download 403 code 7)',
+    sourceLocation: 'src/Altinn.Broker.Application/UploadFile/UploadFileHandler.cs#L116',
+  }),
+  ROB('011', {
+    title: 'a binary upload with a malformed chunked body answers 500 code 8 and fails the transfer for good',
+    requirements: ['ROB-001'],
+    match: { condition: 'NoServerErrorForClientInput', messageIncludes: '[chunked-garbage]' },
+    expected: 'a 4xx for a body that is not valid HTTP chunked encoding; the transfer can still be uploaded',
+    observed: '500 code 8 (the read error is caught as a storage failure) and the transfer is Failed',
+    sourceLocation: 'src/Altinn.Broker.Application/UploadFile/UploadFileHandler.cs#L116',
+  }),
+];
+
+export const KNOWN_DEFECTS: KnownDefect[] = [...ROBUSTNESS_DEFECTS];

@@ -163,6 +163,16 @@ const HAND_WRITTEN: Requirement[] = [
   r('EVT-006', app('UploadFile/CompleteFileUploadHandler.cs', 125), 'virus-scanned uploads emit uploadprocessing to the sender'),
   r('EVT-007', app('PurgeFileTransfer/PurgeFileTransferHandler.cs', 46), 'an expiry purge emits filepurged to the sender and fileneverconfirmeddownloaded to each unconfirmed recipient plus one to the sender'),
   r('EVT-008', app('MalwareScanResults/MalwareScanResultHandler.cs', 130), 'malware found emits uploadfailed to the sender and fileneverconfirmeddownloaded to every recipient and the sender'),
+  // robustness: hostile input and races (the Broker's own source shows why each matters)
+  r('ROB-001', broker('Persistence/Repositories/FileTransferRepository.cs', 186), 'client input, however hostile, is answered with a 4xx, never a 5xx'),
+  r('ROB-002', app('InitializeFileTransfer/InitializeFileTransferHandler.cs', 133), "every request is answered within the environment's bound"),
+  r('ROB-003', app('InitializeFileTransfer/InitializeFileTransferHandler.cs', 133), 'a refused request leaves nothing behind: no transfer of it is visible in search or readable by GET'),
+  r('ROB-004', api('Configuration/Constants.cs', 5), 'input outside the documented form (null elements, org numbers in other scripts, combined enum values, an over-long reference) is refused with a 4xx'),
+  r('ROB-005', app('UploadFile/UploadFileHandler.cs', 116), 'of concurrent uploads to one transfer exactly one succeeds and every other is refused with a 4xx'),
+  r('ROB-006', app('UploadFile/UploadFileHandler.cs', 116), "after an upload race the published bytes are exactly the winner's"),
+  r('ROB-007', app('UploadFile/UploadFileHandler.cs', 116), 'a published transfer stays published when concurrent uploads to it end'),
+  r('ROB-008', app('ConfirmDownload/ConfirmDownloadHandler.cs'), 'concurrent confirms end in one consistent state: one DownloadConfirmed per recipient, one AllConfirmedDownloaded, no 5xx'),
+  r('ROB-009', broker('Integrations/Tus/BrokerTusStore.cs'), 'concurrent TUS PATCHes of one upload: no 5xx, at most one is applied at a time, and the transfer publishes the uploaded bytes'),
   // the Broker's own calls to its platform (broker-dev runs)
   r('PLAT-CALLS-001', broker('Integrations/DependencyInjection.cs'), "the Broker calls its platform (PDP, Resource Registry, Register, Events) with the request shapes the harness's doubles know", {
     skip: 'judged by the strict platform doubles of a broker-dev run, not by a suite: each refused call becomes an ERROR verdict (platform drift) in that run',

@@ -18,9 +18,13 @@ export interface HostileCase {
   as: Sender;
   /** Raw bytes written to the socket instead (header injection, broken framing). */
   raw?: (host: string) => Buffer;
+  /** Always part of a sample: a case that once made a real Broker answer 5xx, hang or accept bad input. */
+  sentinel?: boolean;
+  /** The Broker must refuse it with a 4xx (not only avoid a 5xx): the input is invalid, not merely odd. */
+  mustRefuse?: boolean;
 }
 
-const API = '/broker/api/v1';
+export const API = '/broker/api/v1';
 
 export interface CorpusContext {
   resourceId: string;
@@ -28,16 +32,18 @@ export interface CorpusContext {
   recipient: string;
   /** Forged tokens (alg none, unknown key, HS256 with the public key, expired, wrong issuer…), by name. */
   forgedTokens: Record<string, string>;
+  /** Written as sendersFileTransferReference and as a property, so transfers a case leaves behind can be recognised. */
+  marker?: string;
 }
 
-function validInitialize(ctx: CorpusContext): Record<string, unknown> {
+export function validInitialize(ctx: CorpusContext): Record<string, unknown> {
   return {
     fileName: 'hostile.txt',
     resourceId: ctx.resourceId,
-    sendersFileTransferReference: 'hostile-ref',
+    sendersFileTransferReference: ctx.marker ?? 'hostile-ref',
     sender: ctx.sender,
     recipients: [ctx.recipient],
-    propertyList: { k: 'v' },
+    propertyList: ctx.marker ? { k: 'v', marker: ctx.marker } : { k: 'v' },
     checksum: null,
     disableVirusScan: false,
   };
@@ -62,7 +68,7 @@ function malformedJson(ctx: CorpusContext): HostileCase[] {
 function deepNesting(ctx: CorpusContext): HostileCase[] {
   return [10, 64, 100, 1000, 10_000, 100_000].flatMap((depth) => [
     { name: `array nested ${depth} deep`, category: 'deep-nesting', method: 'POST', path: `${API}/filetransfer`, headers: json, body: `${'['.repeat(depth)}${']'.repeat(depth)}`, as: 'sender' as const },
-    { name: `propertyList nested ${depth} deep`, category: 'deep-nesting', method: 'POST', path: `${API}/filetransfer`, headers: json, body: JSON.stringify(validInitialize(ctx)).replace('{"k":"v"}', `${'{"k":'.repeat(depth)}1${'}'.repeat(depth)}`), as: 'sender' as const },
+    { name: `propertyList nested ${depth} deep`, category: 'deep-nesting', method: 'POST', path: `${API}/filetransfer`, headers: json, body: JSON.stringify(validInitialize(ctx)).replace('"k":"v"', `"k":${'{"k":'.repeat(depth - 1)}1${'}'.repeat(depth - 1)}`), as: 'sender' as const },
   ]);
 }
 
@@ -172,7 +178,7 @@ function queryFuzz(ctx: CorpusContext): HostileCase[] {
 function multipartGarbage(ctx: CorpusContext): HostileCase[] {
   const boundary = 'hostileBoundary';
   const part = (name: string, value: string) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
-  const good = part('Metadata.FileName', 'a.txt') + part('Metadata.ResourceId', ctx.resourceId) + part('Metadata.SendersFileTransferReference', 'r') + part('Metadata.Sender', ctx.sender) + part('Metadata.Recipients', ctx.recipient);
+  const good = part('Metadata.FileName', 'a.txt') + part('Metadata.ResourceId', ctx.resourceId) + part('Metadata.SendersFileTransferReference', ctx.marker ?? 'r') + part('Metadata.Sender', ctx.sender) + part('Metadata.Recipients', ctx.recipient);
   const file = `--${boundary}\r\nContent-Disposition: form-data; name="FileTransfer"; filename="../../x.txt"\r\nContent-Type: application/octet-stream\r\n\r\nDATA\r\n`;
   const bodies: [string, string, string][] = [
     ['no boundary parameter', 'multipart/form-data', good + file + `--${boundary}--\r\n`],
@@ -254,7 +260,7 @@ function missingAndControlFields(ctx: CorpusContext): HostileCase[] {
   const multipartFields = ['Metadata.FileName', 'Metadata.ResourceId', 'Metadata.SendersFileTransferReference', 'Metadata.Sender', 'Metadata.Recipients', 'Metadata.PropertyList[k]', 'Metadata.Checksum', 'Metadata.DisableVirusScan'];
   const boundary = 'fuzzBoundary';
   const part = (name: string, value: string) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
-  const values: Record<string, string> = { FileName: 'a.txt', ResourceId: ctx.resourceId, SendersFileTransferReference: 'r', Sender: ctx.sender, Recipients: ctx.recipient };
+  const values: Record<string, string> = { FileName: 'a.txt', ResourceId: ctx.resourceId, SendersFileTransferReference: ctx.marker ?? 'r', Sender: ctx.sender, Recipients: ctx.recipient };
   for (const field of multipartFields) {
     for (const v of ['', 'x'.repeat(5000), 'true', '-1', '[]', '{}', 'null', '\u0000']) {
       const fields = Object.entries(values).map(([k, val]) => (`Metadata.${k}` === field ? '' : part(`Metadata.${k}`, val))).join('') + part(field, v);

@@ -12,7 +12,8 @@ export function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-export function curlFor(x: ExchangeEvidence): string {
+/** `bodyFile`: the request body was saved beside the command under this name (binary, or beyond the excerpt). */
+export function curlFor(x: ExchangeEvidence, o: { bodyFile?: string } = {}): string {
   const parts = ['curl', '-i', '-X', x.request.method.toUpperCase(), shellQuote(x.request.url)];
   for (const [name, value] of Object.entries(x.request.headers)) {
     const lower = name.toLowerCase();
@@ -28,7 +29,8 @@ export function curlFor(x: ExchangeEvidence): string {
     if (value.includes('[REDACTED]')) continue;
     parts.push('-H', shellQuote(`${name}: ${value}`));
   }
-  if (x.request.bodyBytes > 0) {
+  if (o.bodyFile) parts.push('--data-binary', shellQuote(`@${o.bodyFile}`));
+  else if (x.request.bodyBytes > 0) {
     const whole = x.request.bodyExcerpt !== undefined && Buffer.byteLength(x.request.bodyExcerpt) === x.request.bodyBytes;
     // A body longer than the recorded excerpt (or binary) has to be supplied by the reader.
     parts.push('--data-binary', whole ? shellQuote(x.request.bodyExcerpt!) : `@payload.bin  # ${x.request.bodyBytes} bytes, not recorded`);

@@ -38,9 +38,14 @@ export async function getServiceOwnerHandler(rc: RequestContext): Promise<void> 
 }
 
 type ResourceField = [json: string, type: string, ok: (v: unknown) => boolean];
-const isInteger = (v: unknown) => (typeof v === 'number' && Number.isInteger(v)) || (typeof v === 'string' && /^-?\d+$/.test(v.trim()));
+/** An integer the .NET type can hold (a number beyond it fails conversion, as it does for System.Text.Json). */
+const integerWithin = (max: number) => (v: unknown) => {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : NaN;
+  return Number.isInteger(n) && Math.abs(n) <= max;
+};
+const isInteger = integerWithin(2_147_483_647);
 const RESOURCE_FIELDS: ResourceField[] = [
-  ['maxFileTransferSize', 'System.Nullable`1[System.Int64]', isInteger],
+  ['maxFileTransferSize', 'System.Nullable`1[System.Int64]', integerWithin(9_223_372_036_854_775_807)],
   ['fileTransferTimeToLive', 'System.String', (v) => typeof v === 'string'],
   ['purgeFileTransferAfterAllRecipientsConfirmed', 'System.Nullable`1[System.Boolean]', (v) => typeof v === 'boolean'],
   ['purgeFileTransferGracePeriod', 'System.String', (v) => typeof v === 'string'],

@@ -12,6 +12,8 @@ export function parseRange(header: string | undefined, size: number): { start: n
   if (!header) return undefined;
   const m = /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$/i.exec(header);
   if (!m || (m[1] === '' && m[2] === '')) return undefined;
+  // A number beyond 64 bits does not parse: the header is ignored (full 200).
+  if ([m[1], m[2]].some((d) => d !== '' && BigInt(d!) > 9_223_372_036_854_775_807n)) return undefined;
   if (m[1] === '') {
     const n = Number(m[2]);
     if (n === 0 || size === 0) return 'unsatisfiable';

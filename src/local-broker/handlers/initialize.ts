@@ -2,10 +2,11 @@
 import type { Caller } from '../auth.ts';
 import type { Broker } from '../broker.ts';
 import { caseInsensitive, conversionError, readJsonBody } from '../body.ts';
-import { Errors, fail, invalid } from '../errors.ts';
+import { Errors, fail, invalid, ValidationProblem } from '../errors.ts';
 import { validateInitialize, type RawInitialize } from '../initialize-validation.ts';
 import { createTransfer, type NewTransfer } from '../lifecycle.ts';
 import type { FileTransfer } from '../model.ts';
+import { randomUUID } from 'node:crypto';
 import { bareOrg } from '../seed.ts';
 import { sendJson, type RequestContext } from '../server.ts';
 
@@ -43,7 +44,14 @@ function bindInitialize(value: unknown): RawInitialize {
 
 export async function initializeHandler(rc: RequestContext): Promise<void> {
   const raw = bindInitialize(await readJsonBody(rc, 'initializeExt'));
-  const input = validateInitialize(raw);
+  failOnNulWhenMutated(rc.b, raw);
+  let input: NewTransfer;
+  try {
+    input = validateInitialize(raw);
+  } catch (error) {
+    if (error instanceof ValidationProblem && rc.b.mutated('half-created-transfer') && Object.keys(error.errors).every((k) => k === 'PropertyList')) leaveHalfCreated(rc.b, raw);
+    throw error;
+  }
   const t = initializeTransfer(rc.b, rc.caller, input);
   sendJson(rc, 200, { fileTransferId: t.id });
 }
@@ -69,4 +77,32 @@ export function initializeTransfer(b: Broker, caller: Caller, input: NewTransfer
     }
   }
   return createTransfer(b, input);
+}
+
+/** Mutation `5xx-on-nul`: a NUL anywhere in the request's strings fails as a database write would (unhandled, 500). */
+export function failOnNulWhenMutated(b: Broker, raw: RawInitialize): void {
+  if (b.mutated('5xx-on-nul') && JSON.stringify(raw).includes('\\u0000')) throw new Error('22021: invalid byte sequence for encoding "UTF8": 0x00');
+}
+
+/** Mutation `half-created-transfer`: the row is written before the refusal, without any status. */
+function leaveHalfCreated(b: Broker, raw: RawInitialize): void {
+  const now = b.now().toISOString();
+  const recipients = (raw.recipients ?? []).filter((r): r is string => typeof r === 'string').map((r) => `0192:${bareOrg(r)}`);
+  b.store.save({
+    id: randomUUID(),
+    resourceId: raw.resourceId ?? '',
+    fileName: raw.fileName ?? '',
+    sendersFileTransferReference: raw.sendersFileTransferReference ?? '',
+    checksum: null,
+    useVirusScan: true,
+    size: 0,
+    created: now,
+    expirationTime: now,
+    sender: `0192:${bareOrg(raw.sender ?? '')}`,
+    recipients,
+    propertyList: {},
+    history: [],
+    actorHistory: recipients.map((actor) => ({ actor, status: 'Initialized' as const, at: now })),
+    hasFile: false,
+  });
 }

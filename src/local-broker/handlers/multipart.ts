@@ -8,7 +8,7 @@ import { completeUpload, startUpload } from '../lifecycle.ts';
 import { promote, streamToFile, PayloadTooLarge, type StoredPayload } from '../payload.ts';
 import { frameworkProblemBody } from '../problems.ts';
 import { mediaType, sendJson, type RequestContext } from '../server.ts';
-import { initializeTransfer } from './initialize.ts';
+import { failOnNulWhenMutated, initializeTransfer } from './initialize.ts';
 import { checkUploadAllowed } from './upload.ts';
 
 /** ASP.NET's multipart body length limit (int.MaxValue). */
@@ -65,7 +65,8 @@ function readForm(rc: RequestContext, stagingDirFor: () => string): Promise<Form
 function bindMetadata(fields: Array<[string, string]>): { raw: RawInitialize; errors: Record<string, string[]> } {
   const raw: RawInitialize = {};
   const errors: Record<string, string[]> = {};
-  const recipients: Array<{ index: number; value: string }> = [];
+  const plainRecipients: Array<string | null> = [];
+  const indexedRecipients = new Map<number, string | null>();
   const properties: Record<string, string> = {};
   let hasProperties = false;
   const nullable = (v: string) => (v === '' ? null : v);
@@ -84,8 +85,11 @@ function bindMetadata(fields: Array<[string, string]>): { raw: RawInitialize; er
     else if (prop === 'disablevirusscan') {
       if (/^(true|false)$/i.test(value.trim())) raw.disableVirusScan = value.trim().toLowerCase() === 'true';
       else if (value !== '') errors['Metadata.DisableVirusScan'] = [`The value '${value}' is not valid for DisableVirusScan.`];
-    } else if (prop === 'recipients') recipients.push({ index: recipients.length, value });
-    else if (/^recipients\[\d+\]$/.test(prop)) recipients.push({ index: Number(prop.slice(11, -1)), value });
+    } else if (prop === 'recipients') plainRecipients.push(nullable(value));
+    else if (/^recipients\[\d+\]$/.test(prop)) {
+      const index = Number(prop.slice(11, -1));
+      if (!indexedRecipients.has(index)) indexedRecipients.set(index, nullable(value));
+    }
     else {
       const m = /^propertylist(?:\[(.+)\]|\.(.+))$/.exec(name.slice('metadata.'.length).replace(/^propertylist/i, 'propertylist'));
       if (m) {
@@ -94,19 +98,27 @@ function bindMetadata(fields: Array<[string, string]>): { raw: RawInitialize; er
       }
     }
   }
-  if (recipients.length) raw.recipients = recipients.sort((a, b) => a.index - b.index).map((r) => r.value);
+  // The collection binder takes plain values when there are any; otherwise indexes 0, 1, 2… up to the first gap.
+  if (plainRecipients.length) raw.recipients = plainRecipients;
+  else if (indexedRecipients.has(0)) {
+    const list: Array<string | null> = [];
+    while (indexedRecipients.has(list.length)) list.push(indexedRecipients.get(list.length)!);
+    raw.recipients = list;
+  }
   if (hasProperties) raw.propertyList = properties;
   return { raw, errors };
 }
 
 export async function multipartHandler(rc: RequestContext): Promise<void> {
   const { b } = rc;
-  if (mediaType(rc.req.headers['content-type']) !== 'multipart/form-data') {
+  const type = mediaType(rc.req.headers['content-type']);
+  // Without a Content-Type there is no form to read: every Metadata field and the file are simply missing.
+  if (type && type !== 'multipart/form-data') {
     throw new FrameworkResponse(415, { 'content-type': rc.problemContentType }, frameworkProblemBody(415, rc.traceId));
   }
   let form: FormData;
   try {
-    form = await readForm(rc, () => b.store.stagingPath(randomUUID(), 'multipart'));
+    form = type ? await readForm(rc, () => b.store.stagingPath(randomUUID(), 'multipart')) : (rc.req.resume(), { fields: [], fileTooLarge: false });
   } catch (error) {
     if (error instanceof ClientAborted) {
       rc.res.destroy(); // the client went away; nothing was created
@@ -117,6 +129,7 @@ export async function multipartHandler(rc: RequestContext): Promise<void> {
   const stagingFile = form.file?.staging;
   try {
     const { raw, errors } = bindMetadata(form.fields);
+    failOnNulWhenMutated(b, raw);
     if (form.fileTooLarge) errors.FileTransfer = [`Multipart body length limit ${MULTIPART_FILE_LIMIT} exceeded.`];
     else if (!form.file) errors.FileTransfer = ['The FileTransfer field is required.'];
     const input = validateInitialize(raw, 'Metadata.', errors);

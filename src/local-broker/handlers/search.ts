@@ -25,8 +25,21 @@ function dateParam(q: URLSearchParams, name: string): number | undefined {
   // Values without an offset are server local time, which is UTC on the Broker's servers.
   if (/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/.test(v)) v = `${v.replace(' ', 'T')}${v.length === 10 ? 'T00:00:00' : ''}Z`;
   const ms = Date.parse(v);
-  return Number.isNaN(ms) ? notValid(name, raw) : ms;
+  return Number.isNaN(ms) || !onTheCalendar(v, ms) ? notValid(name, raw) : ms;
 }
+
+/** DateTimeOffset's range (years 1–9999, also in UTC) and real calendar days: Date.parse rolls 2026-02-30 over into March. */
+const MIN_MS = -62_135_596_800_000;
+const MAX_MS = 253_402_300_799_999;
+function onTheCalendar(v: string, ms: number): boolean {
+  if (ms < MIN_MS || ms > MAX_MS) return false;
+  const m = /^([+-]?\d{4,6})-(\d{2})-(\d{2})/.exec(v);
+  if (!m) return true;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (year < 1 || year > 9999 || month < 1 || month > 12) return false;
+  return day >= 1 && day <= new Date(Date.UTC(2000, month, 0)).getUTCDate() - (month === 2 && !isLeap(year) ? 1 : 0);
+}
+const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 
 function boolParam(q: URLSearchParams, name: string): boolean | undefined {
   const raw = q.get(name);

@@ -115,8 +115,8 @@ async function handle(rc: RequestContext): Promise<void> {
   // The Broker's idempotent-complete PATCH middleware runs before tusdotnet (§8.5).
   if (method === 'PATCH') {
     const known = t.tusUploads?.[uploadId];
-    const offset = Number(header(req, 'upload-offset'));
-    if (known && Number.isFinite(offset) && offset >= known.length) return reply(204, '', { 'upload-offset': String(known.length) });
+    const offset = parseInt64(header(req, 'upload-offset'));
+    if (known && offset !== undefined && offset >= BigInt(known.length)) return reply(204, '', { 'upload-offset': String(known.length) });
   }
 
   authorize(b, rc, t, method);
@@ -148,15 +148,29 @@ function authorize(b: Broker, rc: RequestContext, t: FileTransfer, method: strin
   }
   // Create also checks the size against Upload-Length (§8.4).
   const length = method === 'POST' ? header(rc.req, 'upload-length')?.trim() : undefined;
-  const knownLength = length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined;
+  const parsed = parseInt64(length);
+  const knownLength = parsed !== undefined && parsed >= 0n ? Number(parsed) : undefined;
   brokerCheck(() => checkUploadAllowed(b, caller, t, knownLength));
+}
+
+const INT64_MAX = 9_223_372_036_854_775_807n;
+
+/** .NET `long.TryParse`: optional surrounding whitespace and sign, decimal digits, within 64 bits; undefined when it fails. */
+export function parseInt64(value: string | undefined): bigint | undefined {
+  const m = /^\s*([+-]?)(\d+)\s*$/.exec(value ?? '');
+  if (!m) return undefined;
+  const n = BigInt(m[2]!) * (m[1] === '-' ? -1n : 1n);
+  return n > INT64_MAX || n < -INT64_MAX - 1n ? undefined : n;
 }
 
 function parseLength(value: string | undefined): number {
   if (value === undefined) return reply(400, 'Missing Upload-Length header');
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(Number(value))) return reply(400, 'Header Upload-Length must be a positive number');
-  return Number(value);
+  const n = parseInt64(value);
+  if (n === undefined || n < 0n || n > BigInt(Number.MAX_SAFE_INTEGER)) return reply(400, 'Header Upload-Length must be a positive number');
+  return Number(n);
 }
+
+const isBase64 = (v: string) => v.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(v);
 
 function validateMetadata(value: string | undefined): void {
   if (value === undefined || value === '') return;
@@ -253,7 +267,10 @@ async function createFinal(rc: RequestContext, t: FileTransfer, concat: string):
 
 function head(rc: RequestContext, t: FileTransfer, uploadId: string): void {
   const { b } = rc;
-  const upload = findUpload(b, t, uploadId) ?? reply(404);
+  const upload = findUpload(b, t, uploadId);
+  // A transfer uploaded in binary has no TUS upload, but the store reports its stored size as the offset.
+  if (!upload && uploadId === t.id && t.hasFile) reply(200, '', { 'upload-offset': String(t.size), 'upload-length': String(t.size), 'cache-control': 'no-store' });
+  if (!upload) return reply(404);
   refreshSession(b, t, rc.caller);
   const headers: Record<string, string> = {
     'upload-offset': String(upload.offset),
@@ -269,23 +286,25 @@ function head(rc: RequestContext, t: FileTransfer, uploadId: string): void {
 async function patch(rc: RequestContext, t: FileTransfer, uploadId: string): Promise<void> {
   const { b, req } = rc;
   const upload = findUpload(b, t, uploadId) ?? reply(404);
-  const contentType = (header(req, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  // tusdotnet compares the whole header: a charset parameter makes it another content type.
+  const contentType = (header(req, 'content-type') ?? '').trim().toLowerCase();
   if (contentType !== OFFSET_STREAM) reply(415, `Content-Type ${OFFSET_STREAM} is required`);
   const offsetHeader = header(req, 'upload-offset');
   if (offsetHeader === undefined) reply(400, 'Missing Upload-Offset header');
-  if (!/^\d+$/.test(offsetHeader!.trim())) reply(400, 'Header Upload-Offset must be a positive number');
+  const parsedOffset = parseInt64(offsetHeader);
+  if (parsedOffset === undefined || parsedOffset < 0n) reply(400, 'Header Upload-Offset must be a positive number');
   const checksum = header(req, 'upload-checksum');
   if (checksum !== undefined) {
     const [algorithm, value] = checksum.trim().split(' ');
-    if (!algorithm || !value) reply(400, 'Header Upload-Checksum must be on the format: <algorithm> <base64 checksum>');
+    if (!algorithm || !value || !isBase64(value)) reply(400, 'Header Upload-Checksum must be on the format: <algorithm> <base64 checksum>');
     if (algorithm!.toLowerCase() !== 'md5') reply(400, 'Unsupported checksum algorithm. Supported algorithms are: md5');
   }
   if (upload.kind === 'final') reply(403, 'File with "Upload-Concat: final" cannot be patched');
-  const offset = Number(offsetHeader);
-  if (offset !== upload.offset) reply(409, `Offset does not match file. File offset: ${upload.offset}. Request offset: ${offset}`);
+  const offset = Number(parsedOffset);
+  if (offset !== upload.offset) reply(409, `Offset does not match file. File offset: ${upload.offset}. Request offset: ${offsetHeader!.trim()}`);
   const declared = header(req, 'content-length');
   if (declared !== undefined && /^\d+$/.test(declared) && Number(declared) > upload.length - upload.offset) {
-    reply(400, `Request contains more data than the file's upload length. Request data: ${declared}, upload length: ${upload.length}.`);
+    reply(413, `Request contains more data than the file's upload length. Request data: ${declared}, upload length: ${upload.length}.`);
   }
   await writeChunk(rc, t, upload);
   refreshSession(b, t, rc.caller);

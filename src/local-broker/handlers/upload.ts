@@ -17,7 +17,9 @@ export const VIRUS_SCAN_MAX_BYTES = 50_000_000_000;
 /** §2.3 checks up to (and including) the size check; `knownLength` undefined = chunked, no size check. */
 export function checkUploadAllowed(b: Broker, caller: Caller, t: FileTransfer, knownLength: number | undefined): void {
   if (!b.canSend(caller, t)) fail(Errors.NoAccessToResource);
-  if (statusRank(currentStatus(t)) > statusRank('UploadStarted') || b.uploadsInFlight.has(t.id)) {
+  // Mutation `two-winner-race`: neither a concurrent nor a finished upload keeps another one out.
+  const admitsAnyUpload = b.mutated('two-winner-race');
+  if (!admitsAnyUpload && (statusRank(currentStatus(t)) > statusRank('UploadStarted') || b.uploadsInFlight.has(t.id))) {
     const e: BrokerErrorDef = b.mutated('wrong-error-code-on-reupload') ? { ...Errors.FileTransferAlreadyUploaded, code: 3 } : Errors.FileTransferAlreadyUploaded;
     fail(e);
   }

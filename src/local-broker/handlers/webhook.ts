@@ -1,6 +1,6 @@
 /** @module E19 malware scan webhook (§9.7): Event Grid handshake and scan results driving UploadProcessing → Published/Failed. */
 import { readJsonBody } from '../body.ts';
-import { Errors, fail } from '../errors.ts';
+import { Errors, fail, invalid } from '../errors.ts';
 import { parseGuid } from '../guid.ts';
 import { cleanScan, malwareFailure, type MalwareScanDetails } from '../lifecycle.ts';
 import { currentStatus } from '../model.ts';
@@ -23,9 +23,12 @@ export async function malwareWebhookHandler(rc: RequestContext): Promise<void> {
       return sendJson(rc, 200, { validationResponse: data.validationCode ?? null });
     }
     if (event.eventType !== 'Microsoft.Security.MalwareScanningResult') continue;
+    // The real Broker throws (500) on a result without data or without a GUID at the end of its blob URI; a 400 is due.
+    if (typeof event.data !== 'object' || event.data === null || Array.isArray(event.data)) invalid({ data: ['A malware scan result needs its data.'] });
     const blobUri = str(data.blobUri);
     const id = parseGuid(blobUri.split('/').filter(Boolean).at(-1) ?? '');
-    const t = (id && rc.b.store.get(id)) || fail(Errors.FileTransferNotFound);
+    if (!id) invalid({ 'data.blobUri': [`Could not parse a file transfer id from '${blobUri}'.`] });
+    const t = rc.b.store.get(id) ?? fail(Errors.FileTransferNotFound);
     const status = currentStatus(t);
     if (status === 'Failed') continue;
     if (rc.b.env.scanResultNeedsUploadProcessing) {
