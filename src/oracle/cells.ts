@@ -35,7 +35,7 @@ export const SITUATIONS: readonly Situation[] = [
   { id: 'Published+Downloaded', state: 'Published', fileStored: true, downloaded: true, confirmed: false, how: 'two recipients, the acting one downloaded', needs: [] },
   { id: 'Published+Confirmed', state: 'Published', fileStored: true, downloaded: true, confirmed: true, how: 'two recipients, the acting one downloaded and confirmed', needs: [] },
   { id: 'AllConfirmedDownloaded', state: 'AllConfirmedDownloaded', fileStored: true, downloaded: true, confirmed: true, how: 'one recipient downloaded and confirmed', needs: [] },
-  { id: 'Failed:checksum', state: 'Failed', fileStored: false, downloaded: false, confirmed: false, how: 'upload with a wrong initialize checksum', needs: [] },
+  { id: 'Failed:checksum', state: 'Failed', fileStored: true, downloaded: false, confirmed: false, how: 'upload with a wrong initialize checksum', needs: [] },
   { id: 'Failed:malware', state: 'Failed', fileStored: true, downloaded: false, confirmed: false, how: 'upload EICAR with virus scan', needs: ['malwareWebhook'] },
   { id: 'Purged', state: 'Purged', fileStored: true, downloaded: false, confirmed: false, how: 'publish, then move the clock past expiry (or a short resource TTL)', needs: ['clock'] },
 ];

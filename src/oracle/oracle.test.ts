@@ -59,7 +59,10 @@ test('the matrix follows the documented check order', () => {
   expect(expectedOutcome(situation('Published'), 'confirm', 'recipient')).toMatchObject({ error: 'ConfirmBeforeDownload' });
   expect(expectedOutcome(situation('Published+Confirmed'), 'confirm', 'recipient')).toEqual({ allowed: true, status: 204 });
   expect(expectedOutcome(situation('AllConfirmedDownloaded'), 'confirm', 'recipient')).toMatchObject({ error: 'ConfirmRequiresPublished' });
-  expect(expectedOutcome(situation('Failed:checksum'), 'confirm', 'recipient')).toMatchObject({ error: 'NoFileUploadedYet' });
+  // The location is stored before the checksum comparison: the status check answers, code 10; download 403 code 7.
+  expect(expectedOutcome(situation('Failed:checksum'), 'confirm', 'recipient')).toMatchObject({ error: 'ConfirmRequiresPublished' });
+  expect(expectedOutcome(situation('Failed:checksum'), 'download', 'recipient')).toMatchObject({ error: 'NotReadyForDownload' });
+  expect(expectedOutcome(situation('Initialized'), 'confirm', 'recipient')).toMatchObject({ error: 'NoFileUploadedYet' });
   expect(expectedOutcome(situation('Failed:malware'), 'confirm', 'recipient')).toMatchObject({ error: 'ConfirmRequiresPublished' });
   expect(expectedOutcome(situation('Purged'), 'download', 'recipient')).toMatchObject({ error: 'NotReadyForDownload' });
   expect(expectedOutcome(situation('Initialized'), 'download', 'sender')).toMatchObject({ error: 'NoAccess' });
