@@ -171,7 +171,8 @@ test.describe('lifecycle @lifecycle', () => {
     verify(statusHistoryIs(['Initialized', 'UploadStarted', 'Failed'], 'LC-FAIL-003'), details);
   });
 
-  test('LC-FAIL-002 EICAR with virus scan ends Failed with a malware text', async ({ flow, sender, verify }) => {
+  test('LC-FAIL-002 EICAR with virus scan ends Failed with a malware text', async ({ flow, sender, verify, needs }) => {
+    needs('malwareScan');
     const { id } = await flow.initialize({ disableVirusScan: false });
     const t0 = performance.now();
     verify(UploadAnswers200, await sender.uploadFileTransfer(id, eicar().bytes));

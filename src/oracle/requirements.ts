@@ -97,6 +97,9 @@ const HAND_WRITTEN: Requirement[] = [
   r('AUTH-011', '§1.2', 'an alg:none token: 401'),
   r('AUTH-012', '§1.2', 'a token from an untrusted issuer: 401'),
   r('AUTH-013', '§4.1', 'the caller org is read from the token: a recipient org in a write-scoped token still cannot upload for the sender'),
+  r('AUTH-014', '§6', 'search by a caller without rights on the resource answers 401 code 6', {
+    citation: 'Altinn/altinn-broker@161ba122:src/Altinn.Broker.Application/GetFileTransfers/GetFileTransfersHandler.cs',
+  }),
   // search (§6)
   r('SEARCH-001', '§6', 'resourceId is required: 400 validation problem keyed resourceId'),
   r('SEARCH-002', '§6', 'status filters on the current status'),
