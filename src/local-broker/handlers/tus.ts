@@ -106,6 +106,16 @@ export async function tusHandler(rc: RequestContext): Promise<void> {
   }
 }
 
+/** `/tus/{fileTransferId}/{partialUploadId}`: the legacy form of the partial URL, served as the `partial` one. */
+export async function legacyTusHandler(rc: RequestContext): Promise<void> {
+  if (rc.params.partialUploadId?.toLowerCase() === 'partial' || rc.b.mutated('tus-legacy-partial-url-404')) {
+    rc.req.resume();
+    rc.res.writeHead(404, { 'content-length': 0 });
+    return void rc.res.end();
+  }
+  return tusHandler(rc);
+}
+
 async function handle(rc: RequestContext): Promise<void> {
   const { b, req } = rc;
   const method = (req.method ?? '').toUpperCase();
@@ -120,6 +130,9 @@ async function handle(rc: RequestContext): Promise<void> {
   }
   const t = transferOf(b, rc);
   const uploadId = uploadIdOf(rc, t);
+  if ((method === 'HEAD' || method === 'PATCH') && b.mutated('tus-unknown-partial-500') && uploadId !== t.id && !t.tusUploads?.[uploadId]) {
+    throw new Error(`Upload length is missing for file id ${uploadId}`);
+  }
 
   // The Broker's idempotent-complete PATCH middleware runs before tusdotnet (§8.5).
   if (method === 'PATCH') {

@@ -3,3 +3,4 @@ export * from './responses.ts';
 export * from './lifecycle.ts';
 export * from './cells.ts';
 export * from './events.ts';
+export * from './tus.ts';
