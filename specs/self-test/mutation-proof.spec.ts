@@ -28,6 +28,10 @@ const CASES: Case[] = [
   { mutation: 'wrong-error-code-on-reupload', specs: ['specs/negative/illegal-moves.spec.ts'], grep: 'NEG-CELL-001 Published:', requirements: ['NEG-UPLOAD-001', 'NEG-UPLOAD-002', 'NEG-CELL-001'] },
   { mutation: 'extra-history-entry', specs: ['specs/lifecycle/transitions.spec.ts'], grep: 'LC-PUBLISH-001', requirements: ['LC-PUBLISH-005'] },
   { mutation: 'drop-published-event', specs: ['specs/events/events.spec.ts'], requirements: ['EVT-002'] },
+  { mutation: 'status-history-unordered', specs: ['specs/lifecycle/happy-path.spec.ts'], grep: 'LC-HAPPY-001', requirements: ['LC-HISTORY-001'] },
+  { mutation: 'tus-upload-expires-24-days', specs: ['specs/lifecycle/tus.spec.ts'], grep: 'LC-TUS-006', requirements: ['LC-TUS-006'] },
+  { mutation: 'tus-legacy-partial-url-404', specs: ['specs/lifecycle/tus.spec.ts'], grep: 'LC-TUS-007', requirements: ['LC-TUS-007'] },
+  { mutation: 'tus-unknown-partial-500', specs: ['specs/lifecycle/tus.spec.ts'], grep: 'NEG-TUS-002', requirements: ['NEG-TUS-002'] },
 ];
 
 interface Verdict {
