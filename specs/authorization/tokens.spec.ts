@@ -99,4 +99,13 @@ test.describe('tokens @negative', () => {
     }
     verify(rejectedWith('NonPartyOverviewIsNoAccess', 'AUTH-006', '§4.3', 'NoAccess'), await actors.outsider.getFileTransferOverview(id));
   });
+
+  test('AUTH-014 an organisation without rights on the resource is refused search with 401 code 6', async ({ actors, environment, forge, verify }) => {
+    test.skip((environment.actors.outsider?.rights ?? 'resource') === 'none', 'the outsider has no rights here: the AUTH-010 test checks it');
+    test.skip(!forge.signed, 'minting a token for an organisation without rights needs the issuer key (only `local`)');
+    // An organisation the environment grants nothing (not among its actors).
+    const stranger = await forge.signed!('0192:312345678', ['altinn:broker.write', 'altinn:broker.read']);
+    const res = await actors.sender.call({ method: 'GET', path: `${API}?resourceId=${encodeURIComponent(environment.resources[0]!)}`, bearer: stranger, rateLimit: 'search' });
+    verify(rejectedWith('SearchWithoutRightsIsNoAccess', 'AUTH-014', '§6', 'NoAccess'), res);
+  });
 });

@@ -72,6 +72,35 @@ export const KNOWN_DEFECTS: KnownDefect[] = [
     brokerCommit: BROKER_COMMIT,
     sourceLocation: 'src/Altinn.Broker.Integrations/Tus/BrokerTusStore.cs#L612',
   },
+  // Found with hostile input:
+  {
+    id: 'KD-SEARCH-001',
+    title: 'search binds a comma-separated status or role as combined enum flags',
+    requirements: ['SEARCH-013'],
+    match: { condition: 'SearchRefusesFilterList' },
+    expected: '400 validation problem for status=Published,Failed or role=Sender,Recipient',
+    observed: '200: the values are bound as one combined enum value (status=Published,Failed returns Failed transfers)',
+    brokerCommit: BROKER_COMMIT,
+    sourceLocation: 'src/Altinn.Broker.API/Controllers/FileTransferController.cs#L272',
+  },
+  {
+    id: 'KD-INIT-001',
+    title: 'organisation numbers in non-ASCII digits pass validation',
+    requirements: ['VAL-INIT-037'],
+    expected: '400 with the recipient format message for 0192:９８６２５２９３２',
+    observed: 'accepted and stored: the pattern uses \\d, which in .NET matches digits of every script',
+    brokerCommit: BROKER_COMMIT,
+    sourceLocation: 'src/Altinn.Broker.API/Configuration/Constants.cs#L5',
+  },
+  {
+    id: 'KD-INIT-002',
+    title: 'a null among the recipients answers 500',
+    requirements: ['VAL-INIT-038'],
+    expected: '400 with the recipient format message',
+    observed: '500 (null reference): the element rule treats null as valid and the handler dereferences it',
+    brokerCommit: BROKER_COMMIT,
+    sourceLocation: 'src/Altinn.Broker.API/Helpers/ValidateElementsInList.cs#L16',
+  },
 ];
 
 /** What the matcher needs to know about one failing result. */

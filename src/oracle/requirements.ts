@@ -117,6 +117,7 @@ const HAND_WRITTEN: Requirement[] = [
   r('SEARCH-010', '§6', 'a urn:altinn:resource: resourceId in search is not stripped: 401 code 6'),
   r('SEARCH-011', '§6', 'after confirm, a re-download makes recipientStatus=DownloadConfirmed stop matching'),
   r('SEARCH-012', '§6', 'with status, from/to compare the time the transfer entered that status'),
+  r('SEARCH-013', '§6', 'a comma-separated list as status or role is a 400 validation problem keyed by the parameter', { citation: 'Altinn/altinn-broker@161ba122:src/Altinn.Broker.API/Controllers/FileTransferController.cs#L272' }),
   // download (§7)
   r('DL-FULL-001', '§7.2', 'a full download is 200 octet-stream with Content-Disposition, Accept-Ranges: bytes and Content-Length'),
   r('DL-RANGE-001', '§7.2', 'bytes=a-b answers 206 with Content-Range and the exact bytes'),
