@@ -92,7 +92,7 @@ export interface UploadResult {
 
 /** After the last byte is stored (§2.3, §3.3): checksum check, then publish or wait for the scan. */
 export async function completeUpload(b: Broker, t: FileTransfer, r: UploadResult): Promise<void> {
-  // Size and location are recorded before the checksum comparison (§2.3): a transfer Failed on a
+  // Size and location are recorded before the checksum comparison: a transfer Failed on a
   // mismatch has a file location (confirm there answers code 10, not 3) and shows the bytes received.
   t.hasFile = true;
   t.size = r.size;

@@ -41,7 +41,7 @@ export function brokerRoutes(): Route[] {
         handle: tusHandler,
       })),
     ),
-    // The older two-segment partial form is served as the `partial` form (the Broker's rewrite middleware, §8.1).
+    // The older two-segment partial form is served as the `partial` form (the Broker's rewrite middleware).
     ...['HEAD', 'PATCH', 'DELETE'].map((method): Route => ({
       method,
       pattern: `${FT}/upload/tus/{fileTransferId}/{partialUploadId}`,

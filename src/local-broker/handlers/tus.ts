@@ -29,7 +29,7 @@ import { checkUploadAllowed } from './upload.ts';
 const TUS_VERSION = '1.0.0';
 const EXTENSIONS = 'creation,creation-with-upload,termination,checksum,checksum-trailer,concatenation,expiration';
 const OFFSET_STREAM = 'application/offset+octet-stream';
-/** tusdotnet's in-memory file lock answers a second writer on this instance first (§8.5). */
+/** tusdotnet's in-memory file lock answers a second writer on this instance first, before any offset check. */
 const LOCKED = 'File is currently being updated. Please try again later';
 
 /** A tus-level answer: status, text body (text/plain, §8.8) and headers. Thrown by the steps below, rendered by `tusHandler`. */
@@ -38,7 +38,7 @@ class TusReply extends Error {
     readonly status: number,
     readonly text = '',
     readonly headers: Record<string, string> = {},
-    /** Raised in the Broker's `OnAuthorize` hook: tusdotnet sends such failures without `Tus-Resumable` (§8.2). */
+    /** Raised in the Broker's `OnAuthorize` hook: tusdotnet sends such failures without `Tus-Resumable`. */
     readonly fromAuthorize = false,
   ) {
     super(text || `tus ${status}`);

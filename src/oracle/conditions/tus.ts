@@ -1,4 +1,4 @@
-/** @module Conditions on TUS answers (§8): the upload lifetime a create promises, the legacy partial URL, unknown partial uploads. */
+/** @module Conditions on TUS answers: the upload lifetime a create promises, the legacy partial URL, unknown partial uploads. */
 import { compare, condition, fail, type ResponseLike } from '../condition.ts';
 
 const HOUR_MS = 3_600_000;
