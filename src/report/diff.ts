@@ -63,7 +63,7 @@ export function renderDiffText(d: RunDiff): string {
       requirement = c.requirement;
       lines.push('', requirement);
     }
-    lines.push(`  ${LABEL[c.category].padEnd(12)} ${(c.before ?? '—').padEnd(5)} → ${(c.after ?? '—').padEnd(5)} ${c.key}${(c.category === 'new-failure' || c.category === 'known-defect') && c.message ? c.message.split('\n').filter((l) => l.trim()).slice(0, 4).map((l) => `\n${' '.repeat(28)}${l}`).join('') : ''}`);
+    lines.push(`  ${LABEL[c.category].padEnd(11)} ${(c.before ?? '—').padEnd(5)} → ${(c.after ?? '—').padEnd(5)} ${c.key}${(c.category === 'new-failure' || c.category === 'known-defect') && c.message ? c.message.split('\n').filter((l) => l.trim()).slice(0, 4).map((l) => `\n${' '.repeat(27)}${l}`).join('') : ''}`);
   }
   const n = (cat: ChangeCategory) => d.changes.filter((c) => c.category === cat).length;
   lines.push('', `${d.changes.length} checks differ: ${n('new-failure')} new failures, ${n('new-pass')} new passes, ${n('known-defect')} new known defects, ${n('fixed')} known defects fixed, ${n('changed')} changed, ${n('appeared')} only in B, ${n('gone')} only in A; ${d.unchanged} identical`);
