@@ -86,12 +86,26 @@ test.describe('tokens @negative', () => {
     verify(rejectedWith('InitializeAsAnotherSenderIsNoAccess', 'AUTH-013', '§2.2, §4.2', 'NoAccess'), await actors.sender.call({ method: 'POST', path: API, headers: { 'content-type': 'application/json' }, body: JSON.stringify(flow.body()), bearer: recipientWriter }));
   });
 
-  test('AUTH-010 AUTH-006 a non-party searching sees none of the transfer, and cannot read it', async ({ actors, environment, flow, verify }) => {
+  test('AUTH-010 AUTH-014 AUTH-006 a non-party searching sees none of the transfer (or, without rights on the resource, is refused), and cannot read it', async ({ actors, environment, flow, verify }) => {
     test.skip(!environment.actors.outsider, 'environment has no outsider actor');
+    const rights = environment.actors.outsider!.rights ?? 'resource';
     const { id } = await flow.published();
     const found = await actors.outsider.searchFileTransfers({ resourceId: environment.resources[0]! });
-    verify(condition<Checked<string[]>>('NonPartySearchOmitsTransfer', 'AUTH-010', '§4.3, §6', (r) =>
-      compare('outsider search', { status: { expected: 200, actual: r.status }, containsTransfer: { expected: false, actual: (r.body ?? []).includes(id) } })), found);
+    if (rights === 'resource') {
+      verify(condition<Checked<string[]>>('NonPartySearchOmitsTransfer', 'AUTH-010', '§4.3, §6', (r) =>
+        compare('outsider (rights on the resource, party to nothing) search', { status: { expected: 200, actual: r.status }, containsTransfer: { expected: false, actual: (r.body ?? []).includes(id) } })), found);
+    } else {
+      verify(rejectedWith('SearchWithoutRightsIsNoAccess', 'AUTH-014', '§6', 'NoAccess'), found);
+    }
     verify(rejectedWith('NonPartyOverviewIsNoAccess', 'AUTH-006', '§4.3', 'NoAccess'), await actors.outsider.getFileTransferOverview(id));
+  });
+
+  test('AUTH-014 an organisation without rights on the resource is refused search with 401 code 6', async ({ actors, environment, forge, verify }) => {
+    test.skip((environment.actors.outsider?.rights ?? 'resource') === 'none', 'the outsider has no rights here: the AUTH-010 test checks it');
+    test.skip(!forge.signed, 'minting a token for an organisation without rights needs the issuer key (only `local`)');
+    // An organisation the environment grants nothing (not among its actors).
+    const stranger = await forge.signed!('0192:312345678', ['altinn:broker.write', 'altinn:broker.read']);
+    const res = await actors.sender.call({ method: 'GET', path: `${API}?resourceId=${encodeURIComponent(environment.resources[0]!)}`, bearer: stranger, rateLimit: 'search' });
+    verify(rejectedWith('SearchWithoutRightsIsNoAccess', 'AUTH-014', '§6', 'NoAccess'), res);
   });
 });

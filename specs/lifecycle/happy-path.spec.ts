@@ -11,6 +11,7 @@ import {
   RefusedWithoutToken,
   recipientsAre,
   statusHistoryIs,
+  StatusHistoryIsChronological,
   statusIs,
   transferIsIn,
 } from '../../src/oracle/index.ts';
@@ -36,6 +37,7 @@ test('LC-HAPPY-001 a single-recipient transfer goes from Initialized to AllConfi
   const details = await flow.details(id);
   verify(statusHistoryIs([...expectedPublishHistory({ virusScan: !body.disableVirusScan }), 'AllConfirmedDownloaded'], 'LC-HAPPY-001'), details);
   verify(recipientsAre({ [flow.orgOf(0)]: 'DownloadConfirmed' }, 'LC-HAPPY-001'), details);
+  verify(StatusHistoryIsChronological, details);
 });
 
 test('AUTH-001 a call without a token is refused with an empty 401 @negative', async ({ actors, environment, verify }) => {

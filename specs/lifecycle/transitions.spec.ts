@@ -8,6 +8,7 @@ import { expect, test } from '../../fixtures/index.ts';
 import { aPayload, eicar, md5, multipartBody } from '../../fixtures/data/transfers.ts';
 import {
   DownloadedBytesAreIdentical,
+  StatusHistoryIsChronological,
   expiresAfter,
   fieldsAre,
   expectedPublishHistory,
@@ -149,6 +150,7 @@ test.describe('lifecycle @lifecycle', () => {
     verify(transferIsIn('AllConfirmedDownloaded', 'LC-MULTI-001'), done, { transition: 'Published->AllConfirmedDownloaded[confirm-last]', cite: ['LC-CONFIRM-002'] });
     verify(statusHistoryIs([...expectedPublishHistory({ virusScan: !flow.body().disableVirusScan }), 'AllConfirmedDownloaded'], 'LC-MULTI-001'), done);
     verify(recipientsAre({ [flow.orgOf(0)]: 'DownloadConfirmed', [flow.orgOf(1)]: 'DownloadConfirmed' }), done);
+    verify(StatusHistoryIsChronological, done);
   });
 
   test('LC-FAIL-001 a checksum mismatch answers 400 code 9 and leaves the transfer Failed', async ({ flow, sender, verify }) => {
@@ -171,7 +173,8 @@ test.describe('lifecycle @lifecycle', () => {
     verify(statusHistoryIs(['Initialized', 'UploadStarted', 'Failed'], 'LC-FAIL-003'), details);
   });
 
-  test('LC-FAIL-002 EICAR with virus scan ends Failed with a malware text', async ({ flow, sender, verify }) => {
+  test('LC-FAIL-002 EICAR with virus scan ends Failed with a malware text', async ({ flow, sender, verify, needs }) => {
+    needs('malwareScan');
     const { id } = await flow.initialize({ disableVirusScan: false });
     const t0 = performance.now();
     verify(UploadAnswers200, await sender.uploadFileTransfer(id, eicar().bytes));

@@ -8,7 +8,7 @@
 import { expect, test } from '../../fixtures/index.ts';
 import { aPayload, md5 } from '../../fixtures/data/transfers.ts';
 import type { Checked } from '../../src/client/index.ts';
-import { compare, condition, DownloadedBytesAreIdentical, FAILED_TEXTS, statusHistoryIs, statusIs, transferIsIn } from '../../src/oracle/index.ts';
+import { compare, condition, DownloadedBytesAreIdentical, FAILED_TEXTS, LegacyPartialUrlIsServed, statusHistoryIs, StatusHistoryIsChronological, statusIs, transferIsIn, TusUploadExpiresIn24Hours, UnknownPartialUploadIsNotFound } from '../../src/oracle/index.ts';
 
 const OptionsAdvertisesTus = condition<Checked<never>>('TusOptionsAdvertisesVersionAndExtensions', 'LC-TUS-005', '§8.3', (r) =>
   compare('TUS OPTIONS', {
@@ -37,11 +37,13 @@ test.describe('TUS @lifecycle', () => {
     verify(OptionsAdvertisesTus, await sender.tus('OPTIONS', crypto.randomUUID()));
   });
 
-  test('LC-TUS-001 LC-TUS-002 create then PATCH to the last byte: UploadStarted, then Published without scan or checksum', async ({ flow, sender, recipient, verify, needs }) => {
+  test('LC-TUS-001 LC-TUS-002 LC-TUS-006 create then PATCH to the last byte: UploadStarted, then Published without scan or checksum', async ({ flow, sender, recipient, verify, needs }) => {
     needs('disableVirusScan');
     const payload = aPayload();
     const { id } = await flow.initialize({ disableVirusScan: true });
-    verify(CreateAnswers201(id), await sender.tus('POST', id, { headers: { 'upload-length': String(payload.bytes.length) } }));
+    const created = await sender.tus('POST', id, { headers: { 'upload-length': String(payload.bytes.length) } });
+    verify(CreateAnswers201(id), created);
+    verify(TusUploadExpiresIn24Hours, created);
     verify(transferIsIn('UploadStarted', 'LC-TUS-001'), await flow.overview(id), { transition: 'Initialized->UploadStarted[tus-create]' });
     const half = Math.floor(payload.bytes.length / 2);
     verify(PatchAnswers204(half), await sender.tus('PATCH', id, { headers: { 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }, body: payload.bytes.subarray(0, half) }));
@@ -49,7 +51,9 @@ test.describe('TUS @lifecycle', () => {
     verify(PatchAnswers204(payload.bytes.length), await sender.tus('PATCH', id, { headers: { 'upload-offset': String(half), 'content-type': 'application/offset+octet-stream' }, body: payload.bytes.subarray(half) }));
     const waited = await flow.waitForStatus(id, ['Published', 'Failed']);
     verify(transferIsIn('Published', 'LC-TUS-002'), waited.value, { transition: 'UploadStarted->Published[tus-complete]', elapsedMs: performance.now() - t0 });
-    verify(statusHistoryIs(['Initialized', 'UploadStarted', 'Published'], 'LC-TUS-002'), await flow.details(id));
+    const details = await flow.details(id);
+    verify(statusHistoryIs(['Initialized', 'UploadStarted', 'Published'], 'LC-TUS-002'), details);
+    verify(StatusHistoryIsChronological, details);
     const d = await recipient.downloadFileTransfer(id);
     verify(DownloadedBytesAreIdentical, { expectedMd5: payload.md5, actualMd5: d.md5, expectedBytes: payload.bytes.length, actualBytes: d.bodyBytes, exchangeId: d.exchangeId });
   });
@@ -72,6 +76,19 @@ test.describe('TUS @lifecycle', () => {
     await sender.tus('PATCH', id, { headers: { 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }, body: payload.bytes });
     const waited = await flow.waitForStatus(id, ['Failed', 'Published']);
     verify(transferIsIn('Failed', 'LC-TUS-004', { exact: FAILED_TEXTS.checksumMismatch }), waited.value, { transition: 'UploadProcessing->Failed[tus-checksum-mismatch]' });
+  });
+
+  test('LC-TUS-007 NEG-TUS-002 a partial upload answers on the legacy two-segment URL too; an unregistered partial id is 404', async ({ flow, sender, verify }) => {
+    const { id } = await flow.initialize();
+    const created = await sender.tus('POST', id, { headers: { 'upload-length': '8', 'upload-concat': 'partial' } });
+    const partial = /\/partial\/([0-9a-f]{32})$/.exec(created.headers.location ?? '')?.[1];
+    expect(partial, `setup: a partial upload Location (got ${created.status} ${created.headers.location ?? 'no Location'})`).toBeTruthy();
+    const canonical = await sender.tus('HEAD', id, { partial });
+    const legacy = await sender.call({ method: 'HEAD', path: `/broker/api/v1/filetransfer/upload/tus/${id}/${partial}`, headers: { 'tus-resumable': '1.0.0' }, rateLimit: 'upload' });
+    verify(LegacyPartialUrlIsServed, { legacy, canonical });
+    const unknown = crypto.randomUUID().replaceAll('-', '');
+    verify(UnknownPartialUploadIsNotFound, await sender.tus('HEAD', id, { partial: unknown }));
+    verify(UnknownPartialUploadIsNotFound, await sender.tus('PATCH', id, { partial: unknown, headers: { 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }, body: Buffer.from('abc') }));
   });
 
   test('LC-UPLOAD-002 a streamed upload after TUS create writes UploadStarted again', async ({ flow, sender, verify }) => {

@@ -85,4 +85,12 @@ test.describe('search @lifecycle', () => {
     verify(condition<ResponseLike>('SearchRefusesInvalidDate', 'SEARCH-008', '§6', (r) => expectationResult(r, { kind: 'validation-key', keyPattern: /^from$/i })), badDate);
     verify(rejectedWith('UrnResourceIdIsNoAccess', 'SEARCH-010', '§6', 'NoAccess'), await sender.searchFileTransfers({ resourceId: `urn:altinn:resource:${environment.resources[0]}` }));
   });
+
+  test('SEARCH-013 a list of statuses or roles is no valid filter: 400 validation problem', async ({ sender, environment, verify }) => {
+    const resource = encodeURIComponent(environment.resources[0]!);
+    for (const [key, value] of [['status', 'Published,Failed'], ['role', 'Sender,Recipient']] as const) {
+      const res = await sender.call({ method: 'GET', path: `/broker/api/v1/filetransfer?resourceId=${resource}&${key}=${encodeURIComponent(value)}`, rateLimit: 'search' });
+      verify(condition<ResponseLike>('SearchRefusesFilterList', 'SEARCH-013', '§6', (r) => expectationResult(r, { kind: 'validation-key', keyPattern: new RegExp(`^${key}$`, 'i') })), res);
+    }
+  });
 });

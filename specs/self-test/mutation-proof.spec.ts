@@ -33,6 +33,10 @@ const CASES: Case[] = [
   { mutation: '5xx-on-nul', specs: ['specs/robustness/hostile-input.spec.ts'], requirements: ['ROB-001'], messageIncludes: 'with NUL' },
   { mutation: 'half-created-transfer', specs: ['specs/robustness/hostile-input.spec.ts'], requirements: ['ROB-003'], messageIncludes: 'half-created' },
   { mutation: 'two-winner-race', specs: ['specs/robustness/races.spec.ts'], grep: 'ROB-005', requirements: ['ROB-005'] },
+  { mutation: 'status-history-unordered', specs: ['specs/lifecycle/happy-path.spec.ts'], grep: 'LC-HAPPY-001', requirements: ['LC-HISTORY-001'] },
+  { mutation: 'tus-upload-expires-24-days', specs: ['specs/lifecycle/tus.spec.ts'], grep: 'LC-TUS-006', requirements: ['LC-TUS-006'] },
+  { mutation: 'tus-legacy-partial-url-404', specs: ['specs/lifecycle/tus.spec.ts'], grep: 'LC-TUS-007', requirements: ['LC-TUS-007'] },
+  { mutation: 'tus-unknown-partial-500', specs: ['specs/lifecycle/tus.spec.ts'], grep: 'NEG-TUS-002', requirements: ['NEG-TUS-002'] },
 ];
 
 interface Verdict {

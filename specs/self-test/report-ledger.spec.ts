@@ -169,7 +169,7 @@ test('diff: new failures, new passes, changes, and checks present on one side on
 });
 
 test('trend marks new failures and new passes against the run before', () => {
-  const base = { v: 1, endedAt: null, verdict: 'PASS' as const, counts: { PASS: 0, FAIL: 0, WARN: 0, SKIP: 0, INFO: 0, ERROR: 0 } };
+  const base = { v: 1, endedAt: null, verdict: 'PASS' as const, counts: { PASS: 0, FAIL: 0, WARN: 0, SKIP: 0, INFO: 0, ERROR: 0, KNOWN_DEFECT: 0 } };
   const points = trend([
     { ...base, runId: 'r1', at: at(1), checks: { a: 'P', b: 'F' } },
     { ...base, runId: 'r2', at: at(2), checks: { a: 'F', b: 'P' } },

@@ -68,7 +68,7 @@ test('--help explains every command and its options', async () => {
   const top = await help();
   for (const command of ['contract', 'run', 'report']) expect(top).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
   const run = await help('run');
-  for (const option of ['--env <name|file>', '--grep <regex>', '--contract <path|url>', '--workers <n>']) expect(run).toContain(option);
+  for (const option of ['--env <name|file>', '--grep <regex>', '--contract <path|url>', '--workers <n>', '--strict']) expect(run).toContain(option);
   expect(run.replace(/\s+/g, " ")).toContain("Exit 0 on PASS, 1 on FAIL or INCOMPLETE, 2 on bad input");
   const report = await help('report');
   for (const command of ['open', 'diff', 'build']) expect(report).toMatch(new RegExp(`^  ${command}\\b`, 'm'));

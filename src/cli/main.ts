@@ -67,6 +67,7 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
       'run the conformance suites against one environment (npx playwright test --project=<env>, or --project=custom with BROKER_ENV_FILE ' +
         'for a file), then write reports/<env>/<run-id>/ (summary.json, index.html, junit.xml, allure-results), append reports/<env>/history.ndjson ' +
         'and point reports/<env>/latest at the run. Prints the verdict and the report path. Exit 0 on PASS, 1 on FAIL or INCOMPLETE, 2 on bad input. ' +
+        'Failures a known Broker defect explains are reported KNOWN_DEFECT and do not fail the run unless --strict; a known defect whose checks pass is reported FIXED. ' +
         'BROKER_REPORTS_DIR moves the reports folder; BROKER_RUN_ID fixes the run id.',
     )
     .requiredOption('--env <name|file>', 'a built-in environment (local, at22, at23, at24, tt02, yt01) or an environment file (JSON/YAML)')
@@ -78,7 +79,8 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
     )
     .option('--workers <n>', 'Playwright workers')
     .option('--broker-url <url>', 'the Broker to run against, for environments that take one (broker-dev: a Broker built from source, started with the settings `doubles` prints)')
-    .action(async (options: { env: string; grep?: string; contract?: string; servedContract?: string; workers?: string; brokerUrl?: string }) => {
+    .option('--strict', 'count failures that a known Broker defect (src/oracle/known-defects.ts) explains as failures: they fail their tests and the run exits 1')
+    .action(async (options: { env: string; grep?: string; contract?: string; servedContract?: string; workers?: string; brokerUrl?: string; strict?: boolean }) => {
       exitCode = await conformanceRun(options, io);
     });
 

@@ -27,6 +27,8 @@ export interface RunOptions {
   workers?: string;
   /** The Broker to run against, for environments whose brokerBaseUrl is `${BROKER_BASE_URL…}` (broker-dev). */
   brokerUrl?: string;
+  /** Failures a known Broker defect explains count as failures (exit 1). */
+  strict?: boolean;
 }
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -68,6 +70,9 @@ export async function conformanceRun(options: RunOptions, io: { out: (s: string)
   if (!builtin) env.BROKER_ENV_FILE = resolve(options.env);
   if (contract) env.BROKER_PUBLISHED_CONTRACT = contract;
   if (servedContract) env.BROKER_SERVED_CONTRACT = servedContract;
+  // Read by the verify fixture (a known defect then fails its test) and recorded in the run's ledger.
+  if (options.strict) env.BROKER_STRICT = '1';
+  else delete env.BROKER_STRICT;
   const args = ['playwright', 'test', `--project=${builtin ? options.env : 'custom'}`];
   if (options.grep) args.push('--grep', options.grep);
   const workers = options.workers ?? (environment.workers ? String(environment.workers) : undefined);
@@ -126,9 +131,11 @@ export async function conformanceRun(options: RunOptions, io: { out: (s: string)
   if (!existsSync(join(runDir, 'summary.json'))) {
     // Playwright's main process died before its reporter ran: build everything from the ledger here.
     distributeAllureResults(allureStagingDir(id), new Map([[builtin ? options.env : 'custom', { runDir, environment: environment.name }]]));
-    await buildRunReport(runDir, { interrupted: true, warn: io.err });
+    await buildRunReport(runDir, { interrupted: true, warn: io.err, strict: !!options.strict });
   }
   const summary = await loadSummary(runDir);
+  const known = summary.knownDefects?.items.filter((d) => d.status !== 'NOT_EXERCISED') ?? [];
+  for (const d of known) io.out(`${d.status === 'FIXED' ? 'FIXED known defect' : options.strict ? 'known defect (strict: counts as a failure)' : 'known defect'} ${d.id}: ${d.title} (${d.checks.length} checks)`);
   io.out(`verdict: ${summary.verdict}`);
   io.out(`report: ${join(runDir, 'index.html')}`);
   return summary.verdict === 'PASS' ? EXIT_OK : EXIT_NONCONFORMANT;

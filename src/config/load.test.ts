@@ -73,3 +73,17 @@ test('YAML files load; broken files give a one-line reason', () => {
   expect(() => loadEnvironment(writeEnv('{ "name": '), {})).toThrow(/is not valid JSON/);
   expect(() => loadEnvironment(writeEnv('a: [b', 'yaml'), {})).toThrow(/is not valid YAML/);
 });
+
+test('an environment says what its outsider is and whether scanning is simulated; other values are named', () => {
+  const env = local();
+  env.actors.outsider.rights = 'none';
+  env.capabilities.malwareScan = 'simulated';
+  const loaded = loadEnvironment(writeEnv(env), {});
+  expect([loaded.actors.outsider?.rights, loaded.capabilities.malwareScan]).toEqual(['none', 'simulated']);
+  const bad = local();
+  bad.actors.outsider.rights = 'some';
+  expect(() => loadEnvironment(writeEnv(bad), {})).toThrow(/\/actors\/outsider\/rights must be equal to one of the allowed values \(resource, none\)/);
+  const bad2 = local();
+  bad2.capabilities.malwareScan = 'maybe';
+  expect(() => loadEnvironment(writeEnv(bad2), {})).toThrow(/\/capabilities\/malwareScan must be equal to one of the allowed values \(real, simulated\)/);
+});

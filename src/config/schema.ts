@@ -75,6 +75,18 @@ const actor = {
   properties: { org, token: tokenProvider },
 } as const;
 
+const outsider = {
+  ...actor,
+  properties: {
+    ...actor.properties,
+    rights: {
+      enum: ['resource', 'none'],
+      description:
+        'resource (default): holds the Broker scopes and read/write rights on the resources, party to no transfer of the harness; none: no rights on the resources at all',
+    },
+  },
+} as const;
+
 const positiveInt = { type: 'integer', minimum: 1 } as const;
 
 export const environmentSchema = {
@@ -110,7 +122,7 @@ export const environmentSchema = {
         sender: actor,
         recipients: { type: 'array', items: actor, minItems: 1 },
         serviceOwner: actor,
-        outsider: actor,
+        outsider,
       },
     },
     resources: { type: 'array', items: { type: 'string', pattern: '^[^:]{1,255}$' }, minItems: 1 },
@@ -141,6 +153,7 @@ export const environmentSchema = {
             answerWithinMs: positiveInt,
           },
         },
+        malwareScan: { enum: ['real', 'simulated'], description: 'simulated: every scanned upload is declared clean (malware tests SKIP)' },
       },
     },
     polling: {

@@ -77,6 +77,12 @@ export interface Capabilities {
   /** Faults can be injected into the Broker (only the embedded local Broker). */
   faultInjection: boolean;
   /**
+   * How uploads with virus scan are scanned (default `real`): `simulated` where every upload is
+   * declared clean (a Development Broker with `GeneralSettings:SimulateMalwareScan=true`), so tests
+   * that need malware found (EICAR) SKIP with that reason.
+   */
+  malwareScan?: 'real' | 'simulated';
+  /**
    * The robustness suite (hostile corpus and races). Absent: on for the embedded Broker and `broker-dev`,
    * off elsewhere; a shared environment opts in with a rate that respects its limits.
    */
@@ -97,6 +103,18 @@ export interface RobustnessCapability {
   raceSize?: number;
   /** Every answer must arrive within this (default: the environment's request timeout). */
   answerWithinMs?: number;
+}
+
+/**
+ * What the `outsider` actor is. `resource` (default): it holds the Broker scopes and read/write rights
+ * on the environment's resources, but is party to none of the harness's transfers. `none`: it has no
+ * rights on the resources at all (the authorization decision denies it everything). Either way it is
+ * refused on others' transfers; they differ in search (200 without others' transfers vs 401 code 6).
+ */
+export type OutsiderRights = 'resource' | 'none';
+
+export interface OutsiderConfig extends ActorConfig {
+  rights?: OutsiderRights;
 }
 
 export interface PollingConfig {
@@ -131,8 +149,8 @@ export interface EnvironmentConfig {
     sender: ActorConfig;
     recipients: ActorConfig[];
     serviceOwner?: ActorConfig;
-    /** An organisation that is neither sender nor recipient (for access checks). */
-    outsider?: ActorConfig;
+    /** An organisation that is neither sender nor recipient (for access checks); `rights` says which kind. */
+    outsider?: OutsiderConfig;
   };
   /** The only resources the harness may use; the first is the default. */
   resources: string[];

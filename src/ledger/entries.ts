@@ -12,6 +12,10 @@ export interface RunStartEntry {
   runId: string;
   environment: string;
   brokerBaseUrl: string;
+  /** The harness started the Broker itself (the embedded local Broker): no known Broker defect applies. */
+  embeddedBroker?: boolean;
+  /** `run --strict`: failures a known defect explains count as failures. */
+  strict?: boolean;
   contracts: { name: string; role: string; source: string; sha256: string; findings: number }[];
   /** The gateway limits the run paced itself by (per minute and operation), when the environment has any. */
   rateLimits?: Record<string, number>;

@@ -51,8 +51,9 @@ export function validateInitialize(raw: RawInitialize, prefix = '', extraErrors:
     add('Sender', 'Organization numbers should be on the form countrycode:organizationnumber (e.g. 0192:910753614) or urn:altinn:organization:identifier-no:organizationnumber');
   if (raw.sender === null || raw.sender === undefined || raw.sender.trim() === '') add('Sender', required('Sender'));
 
-  if (raw.recipients === null || raw.recipients === undefined) add('Recipients', required('Recipients'));
-  else if (raw.recipients.length === 0) add('Recipients', 'One or more recipients are required');
+  // An omitted list defaults to empty: only an explicit null meets [Required].
+  if (raw.recipients === null) add('Recipients', required('Recipients'));
+  else if (raw.recipients === undefined || raw.recipients.length === 0) add('Recipients', 'One or more recipients are required');
   // The framework's regex rule treats an empty string as valid; a null element has no org number at all.
   else if (raw.recipients.some((r) => r === null || (r !== '' && !ORG_PATTERN.test(r))))
     add('Recipients', 'Each recipient should be on the form countrycode:organizationnumber (e.g. 0192:910753614) or urn:altinn:organization:identifier-no:organizationnumber');

@@ -83,8 +83,9 @@ test('missing required fields each get their message, keyed by C# name, in one p
     ResourceId: ['The ResourceId field is required.'],
     SendersFileTransferReference: ['The field SendersFileTransferReference must be a string with a minimum length of 1 and a maximum length of 4096.'],
     Sender: ['The Sender field is required.'],
-    Recipients: ['The Recipients field is required.'],
+    Recipients: ['One or more recipients are required'],
   });
+  expect((await errorsOf({ ...valid(), recipients: null })).Recipients).toEqual(['The Recipients field is required.']);
 });
 
 test('length, pattern and list rules', async () => {

@@ -102,7 +102,7 @@ test('checksum given and matching: published with that checksum', async () => {
   expect(await tb.overview(id)).toMatchObject({ fileTransferStatus: 'Published', checksum: md5('abc') });
 });
 
-test('checksum mismatch: Failed "Checksum mismatch", 400 code 9, no uploadfailed event, re-upload 409', async () => {
+test('checksum mismatch: Failed "Checksum mismatch", 400 code 9, no uploadfailed event, size kept, confirm code 10, re-upload 409', async () => {
   const id = await tb.initialize({ checksum: md5('abc') });
   const res = await tb.upload(id, 'abd');
   expect(res.status).toBe(400);
@@ -110,8 +110,11 @@ test('checksum mismatch: Failed "Checksum mismatch", 400 code 9, no uploadfailed
   const o = await tb.overview(id);
   expect(o).toMatchObject({ fileTransferStatus: 'Failed', fileTransferStatusText: 'Checksum mismatch' });
   expect(eventsFor(id).map((e) => e.type)).toEqual(['no.altinn.broker.filetransferinitialized']);
-  expect(o.fileTransferSize).toBe(0);
-  expect((await confirm(id)).json().code).toBe('BRO-00003');
+  // Size and location were stored before the comparison: the bytes received show, confirm answers code 10
+  // (status), download 403 code 7.
+  expect(o.fileTransferSize).toBe(3);
+  expect((await confirm(id)).json().code).toBe('BRO-00010');
+  expect((await download(id)).json().code).toBe('BRO-00007');
   const again = await tb.upload(id, 'abc');
   expect(again.status).toBe(409);
   expect(again.json()).toMatchObject({ code: 'BRO-00004', title: 'Conflict' });

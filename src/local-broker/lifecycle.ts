@@ -94,15 +94,16 @@ export interface UploadResult {
 export async function completeUpload(b: Broker, t: FileTransfer, r: UploadResult): Promise<void> {
   // Mutation `two-winner-race`: a second upload overwrites the stored file unchecked.
   const overwrite = b.mutated('two-winner-race') && t.hasFile;
+  // Size and location are recorded before the checksum comparison: a transfer Failed on a
+  // mismatch has a file location (confirm there answers code 10, not 3) and shows the bytes received.
+  t.hasFile = true;
+  t.size = r.size;
   if (!overwrite && t.checksum && t.checksum.trim() && t.checksum.toLowerCase() !== r.md5) {
     addStatus(b, t, 'Failed', FAILED_TEXTS.checksumMismatch);
     b.store.save(t);
     b.store.deletePayload(t.id);
     fail(Errors.ChecksumMismatch); // no uploadfailed event on this path (§10.7)
   }
-  // Size and location are recorded only once the checksum has passed (§2.3).
-  t.hasFile = true;
-  t.size = r.size;
   t.computedChecksum = r.md5;
   if (!t.useVirusScan) {
     publish(b, t);

@@ -11,6 +11,8 @@ test.beforeAll(async () => {
 test.afterAll(async () => issuer.close());
 
 const FT = '/broker/api/v1/filetransfer';
+const TUS = `${FT}/upload/tus`;
+const V = { 'tus-resumable': '1.0.0' };
 
 async function withBroker(mutation: MutationName | undefined, run: (tb: TestBroker) => Promise<void>) {
   const tb = await startTestBroker({ mutations: mutation ? [mutation] : [] }, issuer);
@@ -71,6 +73,26 @@ const observe: Record<MutationName, (tb: TestBroker) => Promise<unknown>> = {
     const statuses = await Promise.all(Array.from({ length: 10 }, (_, i) => tb.upload(id, Buffer.alloc(256 * 1024, i)))).then((rs) => rs.map((r) => r.status));
     return statuses.filter((s) => s === 200).length > 1 ? 'several winners' : 'one winner';
   },
+  'status-history-unordered': async (tb) => {
+    const id = await tb.initialize();
+    await tb.upload(id, 'x');
+    return (await tb.details(id)).fileTransferStatusHistory.map((h: any) => h.fileTransferStatus);
+  },
+  'tus-upload-expires-24-days': async (tb) => {
+    const id = await tb.initialize();
+    const res = await tb.call('POST', `${TUS}/${id}`, { token: tb.tokens.sender, headers: { ...V, 'upload-length': '3' } });
+    return Math.round((Date.parse(String(res.headers['upload-expires'])) - Date.parse(String(res.headers.date))) / 3_600_000);
+  },
+  'tus-legacy-partial-url-404': async (tb) => {
+    const id = await tb.initialize();
+    const created = await tb.call('POST', `${TUS}/${id}`, { token: tb.tokens.sender, headers: { ...V, 'upload-length': '3', 'upload-concat': 'partial' } });
+    const legacy = String(created.headers.location).replace('/partial/', '/');
+    return (await tb.call('HEAD', legacy, { token: tb.tokens.sender, headers: V })).status;
+  },
+  'tus-unknown-partial-500': async (tb) => {
+    const id = await tb.initialize();
+    return (await tb.call('HEAD', `${TUS}/${id}/partial/${'ab'.repeat(16)}`, { token: tb.tokens.sender, headers: V })).status;
+  },
 };
 
 function transferBody() {
@@ -87,6 +109,10 @@ const expected: Record<MutationName, [unknown, unknown]> = {
   '5xx-on-nul': [200, 'server error'],
   'half-created-transfer': [[400, 0, []], [400, 1, [500]]],
   'two-winner-race': ['one winner', 'several winners'],
+  'status-history-unordered': [['Initialized', 'UploadStarted', 'UploadProcessing', 'Published'], ['Published', 'UploadProcessing', 'UploadStarted', 'Initialized']],
+  'tus-upload-expires-24-days': [24, 24 * 24],
+  'tus-legacy-partial-url-404': [200, 404],
+  'tus-unknown-partial-500': [404, 500],
 };
 
 for (const name of Object.keys(MUTATIONS) as MutationName[]) {

@@ -19,6 +19,14 @@ export const MUTATIONS = {
   'half-created-transfer': 'an initialize refused for its propertyList leaves a transfer without status behind',
   /** Uploads to one transfer are all admitted, concurrent or late: every one answers 200 and the last one's bytes are stored. */
   'two-winner-race': 'every upload to a transfer is admitted and answers 200; the last one stored wins',
+  /** Details list both status histories newest first (the real Broker's order is undefined). */
+  'status-history-unordered': 'details list the status histories newest first',
+  /** TUS Upload-Expires is 24 days ahead instead of 24 hours (the real Broker's appsettings). */
+  'tus-upload-expires-24-days': 'TUS Upload-Expires is 24 days ahead',
+  /** The legacy two-segment TUS partial URL answers a plain 404 (the real Broker's routing). */
+  'tus-legacy-partial-url-404': 'the legacy two-segment TUS partial URL answers 404',
+  /** HEAD/PATCH on an unregistered TUS partial id answers 500 (the real Broker's store exception). */
+  'tus-unknown-partial-500': 'HEAD/PATCH on an unregistered TUS partial id answers 500',
 } as const;
 
 export type MutationName = keyof typeof MUTATIONS;

@@ -8,7 +8,7 @@ import { searchHandler } from './handlers/search.ts';
 import { monthlyStatisticsHandler } from './handlers/statistics.ts';
 import { confirmHandler, detailsHandler, overviewHandler } from './handlers/status.ts';
 import { uploadHandler } from './handlers/upload.ts';
-import { tusAcceptsExpiredToken, tusHandler } from './handlers/tus.ts';
+import { legacyTusHandler, tusAcceptsExpiredToken, tusHandler } from './handlers/tus.ts';
 import { malwareWebhookHandler } from './handlers/webhook.ts';
 import { cleanupUseCaseTestsHandler, maskinportenJwkRotationHandler } from './handlers/maintenance.ts';
 import { downloadDailySummaryHandler, generateDailySummaryHandler } from './handlers/daily-summary.ts';
@@ -47,6 +47,14 @@ export function brokerRoutes(): Route[] {
     ...['GET', 'PUT', 'TRACE'].flatMap((method): Route[] =>
       [`${FT}/upload/tus/{fileTransferId}`, `${FT}/upload/tus/{fileTransferId}/partial/{partialUploadId}`].map((pattern) => ({ method, pattern, auth: 'anonymous', handle: notFoundHandler })),
     ),
+    // The older two-segment partial form is served as the `partial` form (the Broker's rewrite middleware).
+    ...['HEAD', 'PATCH', 'DELETE'].map((method): Route => ({
+      method,
+      pattern: `${FT}/upload/tus/{fileTransferId}/{partialUploadId}`,
+      auth: 'Sender',
+      acceptExpiredToken: tusAcceptsExpiredToken,
+      handle: legacyTusHandler,
+    })),
     { method: 'GET', pattern: `${FT}/{fileTransferId}`, auth: 'SenderOrRecipient', produces: JSON_ONLY, handle: overviewHandler },
     { method: 'GET', pattern: `${FT}/{fileTransferId}/details`, auth: 'SenderOrRecipient', produces: JSON_ONLY, handle: detailsHandler },
     { method: 'GET', pattern: `${FT}/{fileTransferId}/download`, auth: 'Recipient', handle: downloadHandler },

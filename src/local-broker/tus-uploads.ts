@@ -39,16 +39,19 @@ export function findUpload(b: Broker, t: FileTransfer, uploadId: string): TusUpl
 
 /** Registers (or re-registers from offset 0) an upload with an empty staging file. */
 export function registerUpload(b: Broker, t: FileTransfer, upload: Omit<TusUpload, 'expires'>): TusUpload {
-  const registered: TusUpload = { ...upload, expires: new Date(b.now().getTime() + TUS_UPLOAD_EXPIRATION_MS).toISOString() };
+  const registered: TusUpload = { ...upload, expires: new Date(b.now().getTime() + expirationMs(b)).toISOString() };
   if (registered.kind !== 'final') writeFileSync(b.store.tusPath(registered.id), '');
   t.tusUploads = { ...t.tusUploads, [registered.id]: registered };
   scheduleUploadExpiry(b, t, registered);
   return registered;
 }
 
+/** The sliding upload lifetime: 24 h (a mutation makes it the real Broker's 24 days). */
+const expirationMs = (b: Broker): number => (b.mutated('tus-upload-expires-24-days') ? 24 * TUS_UPLOAD_EXPIRATION_MS : TUS_UPLOAD_EXPIRATION_MS);
+
 /** Slides Upload-Expires forward and records TUS activity. */
 export function touch(b: Broker, t: FileTransfer, upload: TusUpload): void {
-  upload.expires = new Date(b.now().getTime() + TUS_UPLOAD_EXPIRATION_MS).toISOString();
+  upload.expires = new Date(b.now().getTime() + expirationMs(b)).toISOString();
   t.lastTusActivity = b.nowIso();
   scheduleUploadExpiry(b, t, upload);
 }

@@ -202,6 +202,8 @@ test('Tus-Resumable: missing → plain 404; another version → 412 with Tus-Ver
   const outsider = await tb.call('POST', `${TUS}/${id}`, { token: tb.tokens.outsider, headers: { ...V, 'upload-length': '3' } });
   expect(outsider.status).toBe(401);
   expect(outsider.text).toBe('You must use a bearer token that represents a system user with access to the resource in the Resource Rights Registry');
+  // Refusals of the Broker's authorization hook carry no Tus-Resumable (tusdotnet leaves it off); the library's own 412 does.
+  expect([unknown.headers['tus-resumable'], outsider.headers['tus-resumable'], old.headers['tus-resumable']]).toEqual([undefined, undefined, '1.0.0']);
   expect((await tb.overview(id)).fileTransferStatus).toBe('Initialized'); // rejections change nothing
 });
 
@@ -268,6 +270,26 @@ test('PATCH: 415, 409 on a wrong offset, empty body 204, Upload-Checksum 460 aft
     expect([again.status, again.headers['upload-offset']]).toEqual(offset >= 9 ? [204, '9'] : [409, undefined]);
   }
   expect((await tb.overview(id)).fileTransferSize).toBe(9);
+});
+
+test('a second PATCH while the first still streams loses to the upload lock: 423 text with Tus-Resumable, the first completes', async () => {
+  const id = await tb.initialize({ disableVirusScan: true });
+  const path = `${TUS}/${id}`;
+  await tb.call('POST', path, { token: tb.tokens.sender, headers: { ...V, 'upload-length': '6' } });
+  const headers = { ...V, authorization: `Bearer ${tb.tokens.sender}`, 'content-type': 'application/offset+octet-stream', 'upload-offset': '0', 'content-length': '6' };
+  const slow = httpRequest(new URL(path, tb.url), { method: 'PATCH', headers });
+  const firstDone = new Promise<number>((resolve, reject) => {
+    slow.on('response', (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+    slow.on('error', reject);
+  });
+  slow.write('abc'); // holds the lock until the rest arrives
+  await eventually(async () => (tb.broker.broker.tusLocks.has(id) ? true : undefined));
+  const loser = await tb.call('PATCH', path, { token: tb.tokens.sender, headers: { ...V, 'content-type': 'application/offset+octet-stream', 'upload-offset': '0' }, body: 'xyz' });
+  expect([loser.status, loser.text, loser.headers['tus-resumable']]).toEqual([423, 'File is currently being updated. Please try again later', '1.0.0']);
+  slow.end('def');
+  expect(await firstDone).toBe(204);
+  const done = await eventually(async () => { const o = await tb.overview(id); return o.fileTransferStatus === 'Published' ? o : undefined; });
+  expect(done.fileTransferSize).toBe(6); // only the winner's bytes
 });
 
 test('DELETE: 204 while UploadStarted (status unchanged, HEAD then 404, a new POST may follow); 409 text once uploaded', async () => {

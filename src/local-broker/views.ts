@@ -55,13 +55,15 @@ export function overviewBody(b: Broker, t: FileTransfer): Record<string, unknown
 
 /** Details: the histories and `published` first (System.Text.Json registers the derived type's members first). */
 export function detailsBody(b: Broker, t: FileTransfer): Record<string, unknown> {
+  // A mutation lists them newest first, as the real Broker's unordered queries often do.
+  const order = <T>(list: T[]): T[] => (b.mutated('status-history-unordered') ? [...list].reverse() : list);
   const body: Record<string, unknown> = {
-    fileTransferStatusHistory: t.history.map((h) => ({
+    fileTransferStatusHistory: order(t.history).map((h) => ({
       fileTransferStatus: h.status,
       fileTransferStatusText: h.text ?? STATUS_TEXTS[h.status],
       fileTransferStatusChanged: ts(h.at),
     })),
-    recipientFileTransferStatusHistory: t.actorHistory.map((e) => ({
+    recipientFileTransferStatusHistory: order(t.actorHistory).map((e) => ({
       recipient: e.actor,
       recipientFileTransferStatusCode: e.status,
       recipientFileTransferStatusText: ACTOR_STATUS_TEXTS[e.status],

@@ -34,8 +34,8 @@ export const SITUATIONS: readonly Situation[] = [
   { id: 'Published+Downloaded', state: 'Published', fileStored: true, downloaded: true, confirmed: false, how: 'two recipients, the acting one downloaded', needs: [] },
   { id: 'Published+Confirmed', state: 'Published', fileStored: true, downloaded: true, confirmed: true, how: 'two recipients, the acting one downloaded and confirmed', needs: [] },
   { id: 'AllConfirmedDownloaded', state: 'AllConfirmedDownloaded', fileStored: true, downloaded: true, confirmed: true, how: 'one recipient downloaded and confirmed', needs: [] },
-  { id: 'Failed:checksum', state: 'Failed', fileStored: false, downloaded: false, confirmed: false, how: 'upload with a wrong initialize checksum', needs: [] },
-  { id: 'Failed:malware', state: 'Failed', fileStored: true, downloaded: false, confirmed: false, how: 'upload EICAR with virus scan', needs: ['malwareWebhook'] },
+  { id: 'Failed:checksum', state: 'Failed', fileStored: true, downloaded: false, confirmed: false, how: 'upload with a wrong initialize checksum', needs: [] },
+  { id: 'Failed:malware', state: 'Failed', fileStored: true, downloaded: false, confirmed: false, how: 'upload EICAR with virus scan', needs: ['malwareWebhook', 'malwareScan'] },
   { id: 'Purged', state: 'Purged', fileStored: true, downloaded: false, confirmed: false, how: 'publish, then move the clock past expiry (or a short resource TTL)', needs: ['clock'] },
 ];
 
@@ -45,6 +45,9 @@ export const OPERATIONS: readonly Operation[] = ['upload', 'download', 'confirm'
 /**
  * The actors of the matrix with the scopes the oracle assumes (the environment's token config must
  * match; specs check it): sender writes+reads, recipient reads, outsider writes+reads but is party to nothing.
+ * Whether the outsider also holds rights on the resource (`actors.outsider.rights`) does not change its
+ * cells: existence is checked before access, and the authorization decision refuses a non-party either
+ * way. It changes search (AUTH-010 vs AUTH-014).
  */
 export type MatrixActor = 'sender' | 'recipient' | 'outsider' | 'anonymous';
 export const MATRIX_ACTORS: readonly MatrixActor[] = ['sender', 'recipient', 'outsider', 'anonymous'];

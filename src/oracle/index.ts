@@ -10,6 +10,7 @@ export * from './cells.ts';
 export * from './validation.ts';
 export * from './requirements.ts';
 export * from './waivers.ts';
+export * from './known-defects.ts';
 export * from './coverage.ts';
 export * from './condition.ts';
 export * from './conditions/index.ts';

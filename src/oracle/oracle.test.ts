@@ -12,6 +12,14 @@ import {
   expectedOutcome,
   ILLEGAL_CELLS,
   INIT_RULES,
+  KNOWN_DEFECTS,
+  knownDefectFor,
+  LegacyPartialUrlIsServed,
+  RefusalChangedNothing,
+  StatusHistoryIsChronological,
+  TusUploadExpiresIn24Hours,
+  UnknownPartialUploadIsNotFound,
+  requirement,
   oracleCoverage,
   PublishedFieldMatchesHistory,
   NoSecondPublishedEntry,
@@ -59,7 +67,10 @@ test('the matrix follows the documented check order', () => {
   expect(expectedOutcome(situation('Published'), 'confirm', 'recipient')).toMatchObject({ error: 'ConfirmBeforeDownload' });
   expect(expectedOutcome(situation('Published+Confirmed'), 'confirm', 'recipient')).toEqual({ allowed: true, status: 204 });
   expect(expectedOutcome(situation('AllConfirmedDownloaded'), 'confirm', 'recipient')).toMatchObject({ error: 'ConfirmRequiresPublished' });
-  expect(expectedOutcome(situation('Failed:checksum'), 'confirm', 'recipient')).toMatchObject({ error: 'NoFileUploadedYet' });
+  // The location is stored before the checksum comparison: the status check answers, code 10; download 403 code 7.
+  expect(expectedOutcome(situation('Failed:checksum'), 'confirm', 'recipient')).toMatchObject({ error: 'ConfirmRequiresPublished' });
+  expect(expectedOutcome(situation('Failed:checksum'), 'download', 'recipient')).toMatchObject({ error: 'NotReadyForDownload' });
+  expect(expectedOutcome(situation('Initialized'), 'confirm', 'recipient')).toMatchObject({ error: 'NoFileUploadedYet' });
   expect(expectedOutcome(situation('Failed:malware'), 'confirm', 'recipient')).toMatchObject({ error: 'ConfirmRequiresPublished' });
   expect(expectedOutcome(situation('Purged'), 'download', 'recipient')).toMatchObject({ error: 'NotReadyForDownload' });
   expect(expectedOutcome(situation('Initialized'), 'download', 'sender')).toMatchObject({ error: 'NoAccess' });
@@ -133,4 +144,48 @@ test('the CloudEvent condition passes a §5.2 event and catches a wrong subject,
   expect(judge([{ ...good, Extra: 1 }])).toBe('FAIL');
   expect(judge([{ ...good, data: { Role: 'Recipient' } }])).toBe('FAIL');
   expect(judge([])).toBe('FAIL');
+});
+
+test('history order: a listing newest first fails LC-HISTORY-001 alone; the documented history and "nothing changed" are judged as sets', () => {
+  const t = (s: number) => `2026-01-01T00:00:0${s}+00:00`;
+  const entry = (st: string, s: number) => ({ fileTransferStatus: st, fileTransferStatusText: st === 'Initialized' ? 'Ready for upload' : 'Ready for download', fileTransferStatusChanged: t(s) });
+  const recipient = (code: string, s: number) => ({ recipient: '0192:986252932', recipientFileTransferStatusCode: code, recipientFileTransferStatusText: '', recipientFileTransferStatusChanged: t(s) });
+  const ordered = { fileTransferStatusHistory: [entry('Initialized', 1), entry('Published', 2)], recipientFileTransferStatusHistory: [recipient('Initialized', 1), recipient('DownloadStarted', 3)] } as unknown as FileTransferDetails;
+  const reversed = { fileTransferStatusHistory: [entry('Published', 2), entry('Initialized', 1)], recipientFileTransferStatusHistory: [recipient('DownloadStarted', 3), recipient('Initialized', 1)] } as unknown as FileTransferDetails;
+  expect(StatusHistoryIsChronological.evaluate(ordered).verdict).toBe('PASS');
+  const r = StatusHistoryIsChronological.evaluate(reversed);
+  expect([r.verdict, r.message]).toEqual(['FAIL', 'history order: fileTransferStatusHistory, recipientFileTransferStatusHistory differ']);
+  expect(StatusHistoryIsChronological.evaluate({ ...reversed, recipientFileTransferStatusHistory: ordered.recipientFileTransferStatusHistory }).message).toBe('history order: fileTransferStatusHistory differs');
+  expect(statusHistoryIs(['Initialized', 'Published'], 'LC-PUBLISH-001').evaluate(reversed).verdict).toBe('PASS');
+  expect(statusHistoryIs(['Published', 'Initialized'], 'LC-PUBLISH-001').evaluate(reversed).verdict).toBe('FAIL');
+  expect(RefusalChangedNothing.evaluate({ before: ordered, after: reversed }).verdict).toBe('PASS');
+  expect(RefusalChangedNothing.evaluate({ before: ordered, after: { ...ordered, fileTransferStatusHistory: [entry('Initialized', 1)] } as unknown as FileTransferDetails }).verdict).toBe('FAIL');
+});
+
+test('TUS conditions: Upload-Expires 24 h ahead of Date, the legacy partial URL answering as the canonical one, an unknown partial id 404', () => {
+  const date = 'Sun, 06 Dec 2026 10:00:00 GMT';
+  const created = (expires: string): ResponseLike => ({ status: 201, headers: { date, 'upload-expires': expires }, text: '', bodyBytes: 0 });
+  expect(TusUploadExpiresIn24Hours.evaluate(created('Mon, 07 Dec 2026 10:00:00 GMT')).verdict).toBe('PASS');
+  expect(TusUploadExpiresIn24Hours.evaluate(created('Wed, 30 Dec 2026 10:00:00 GMT')).verdict).toBe('FAIL'); // 24 days
+  expect(TusUploadExpiresIn24Hours.evaluate({ status: 201, headers: { date }, text: '', bodyBytes: 0 }).verdict).toBe('FAIL');
+  const head = (status: number, offset?: string): ResponseLike => ({ status, headers: offset ? { 'upload-offset': offset, 'upload-length': '8' } : {}, text: '', bodyBytes: 0 });
+  expect(LegacyPartialUrlIsServed.evaluate({ legacy: head(200, '0'), canonical: head(200, '0') }).verdict).toBe('PASS');
+  expect(LegacyPartialUrlIsServed.evaluate({ legacy: head(404), canonical: head(200, '0') }).verdict).toBe('FAIL');
+  expect(UnknownPartialUploadIsNotFound.evaluate(head(404)).verdict).toBe('PASS');
+  expect(UnknownPartialUploadIsNotFound.evaluate(head(500)).verdict).toBe('FAIL');
+});
+
+test('known defects: every entry cites catalogued requirements and a source path; one matches on a remote environment only, and only its own failure', () => {
+  for (const d of KNOWN_DEFECTS) {
+    expect(d.id).toMatch(/^KD-[A-Z0-9]+-\d{3}$/);
+    for (const id of d.requirements) expect(() => requirement(id), `${d.id} cites ${id}`).not.toThrow();
+    expect(d.sourceLocation).toMatch(/^src\/[^ ]+\.(cs|json)(#L\d+)?$/);
+  }
+  expect(new Set(KNOWN_DEFECTS.map((d) => d.id)).size).toBe(KNOWN_DEFECTS.length);
+  const remote = { name: 'tt02', embedded: false };
+  const failure = { requirement: 'LC-HISTORY-001', condition: 'StatusHistoryIsChronological', message: 'history order: fileTransferStatusHistory differs' };
+  expect(knownDefectFor(failure, remote)?.id).toBe('KD-HISTORY-001');
+  expect(knownDefectFor(failure, { name: 'local', embedded: true })).toBeUndefined();
+  expect(knownDefectFor({ ...failure, condition: 'SomethingElse' }, remote)).toBeUndefined();
+  expect(knownDefectFor({ ...failure, requirement: 'LC-HAPPY-001' }, remote)).toBeUndefined();
 });

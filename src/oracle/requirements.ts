@@ -75,6 +75,9 @@ const HAND_WRITTEN: Requirement[] = [
   r('LC-TUS-003', app('UploadFile/Tus/TusUploadCompleteHandler.cs', 92), 'a TUS upload with a checksum goes through UploadProcessing to Published'),
   r('LC-TUS-004', app('UploadFile/Tus/TusChecksumProcessingHandler.cs'), 'a TUS upload whose MD5 differs from the initialize checksum ends Failed'),
   r('LC-TUS-005', api('Tus/TusEndpointExtensions.cs', 42), 'TUS OPTIONS answers 204 with the TUS version and extensions'),
+  r('LC-TUS-006', broker('Integrations/Tus/TusOptions.cs', 10), 'TUS create answers Upload-Expires 24 hours ahead, the sliding upload lifetime'),
+  r('LC-TUS-007', api('Tus/TusPartialPathRewriteMiddleware.cs'), 'the legacy two-segment partial URL /tus/{fileTransferId}/{partialUploadId} is served as the /partial/ URL'),
+  r('LC-HISTORY-001', broker('Persistence/Repositories/FileTransferStatusRepository.cs', 70), 'details list the status history and the recipient history oldest first'),
   r('LC-CLOCK-001', app('InitializeFileTransfer/InitializeFileTransferHandler.cs', 145), 'at expirationTime a transfer is Purged (overview still readable)'),
   r('LC-CLOCK-002', app('ConfirmDownload/ConfirmDownloadHandler.cs', 84), 'after the grace period following the last confirm the transfer is Purged'),
   r('LC-CLOCK-003', app('StuckFileTransfer/StuckFileTransferHandler.cs', 53), 'a transfer stuck 24 h in UploadStarted is marked Failed'),
@@ -87,6 +90,7 @@ const HAND_WRITTEN: Requirement[] = [
   r('NEG-CONFIRM-001', app('ConfirmDownload/ConfirmDownloadHandler.cs', 49), 'confirm with no file stored answers 400 code 3', { table: 'ILLEGAL_CELLS' }),
   r('NEG-CONFIRM-002', app('ConfirmDownload/ConfirmDownloadHandler.cs', 53), 'confirm when not Published answers 400 code 10 (also the last recipient confirming twice)', { table: 'ILLEGAL_CELLS' }),
   r('NEG-CONFIRM-003', app('ConfirmDownload/ConfirmDownloadHandler.cs', 67), 'confirm before downloading answers 400 code 19', { table: 'ILLEGAL_CELLS' }),
+  r('NEG-TUS-002', broker('Integrations/Tus/BrokerTusStore.cs', 612), 'HEAD or PATCH on a partial upload id that was never registered answers 404'),
   r('NEG-TUS-001', api('Tus/TusEndpointExtensions.cs', 227), 'TUS create refusals (unknown id, not the sender, status ≥ UploadProcessing) are text/plain with the Broker message and status', { table: 'ILLEGAL_CELLS' }),
   r('NEG-CELL-001', app('Errors.cs', 9), 'every refused (state, operation, actor) cell answers its exact status and code', { table: 'ILLEGAL_CELLS' }),
   r('NEG-NOCHANGE-001', app('ConfirmDownload/ConfirmDownloadHandler.cs', 34), 'a refused operation changes neither the status history nor the recipient history'),
@@ -115,6 +119,7 @@ const HAND_WRITTEN: Requirement[] = [
   r('AUTH-011', api('Program.cs', 169), 'an alg:none token: 401'),
   r('AUTH-012', api('Program.cs', 170), 'a token from an untrusted issuer: 401'),
   r('AUTH-013', broker('Common/ClaimsPrincipalExtensions.cs', 9), 'the caller org is read from the token: a recipient org in a write-scoped token still cannot upload for the sender'),
+  r('AUTH-014', app('GetFileTransfers/GetFileTransfersHandler.cs'), 'search by a caller without rights on the resource answers 401 code 6'),
   // search
   r('SEARCH-001', api('Controllers/FileTransferController.cs', 273), 'resourceId is required: 400 validation problem keyed resourceId'),
   r('SEARCH-002', broker('Persistence/Repositories/FileTransferRepository.cs', 233), 'status filters on the current status'),
@@ -128,6 +133,7 @@ const HAND_WRITTEN: Requirement[] = [
   r('SEARCH-010', app('GetFileTransfers/GetFileTransfersHandler.cs', 24), 'a urn:altinn:resource: resourceId in search is not stripped: 401 code 6'),
   r('SEARCH-011', broker('Persistence/Repositories/FileTransferRepository.cs', 310), 'after confirm, a re-download makes recipientStatus=DownloadConfirmed stop matching'),
   r('SEARCH-012', broker('Persistence/Repositories/FileTransferRepository.cs', 243), 'with status, from/to compare the time the transfer entered that status'),
+  r('SEARCH-013', api('Controllers/FileTransferController.cs', 272), 'a comma-separated list as status or role is a 400 validation problem keyed by the parameter'),
   // download
   r('DL-FULL-001', api('Controllers/FileTransferController.cs', 362), 'a full download is 200 octet-stream with Content-Disposition, Accept-Ranges: bytes and Content-Length'),
   r('DL-RANGE-001', api('Controllers/FileTransferController.cs', 355), 'bytes=a-b answers 206 with Content-Range and the exact bytes'),

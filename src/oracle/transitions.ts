@@ -88,7 +88,7 @@ export const TRANSITIONS: readonly Transition[] = [
     trigger: 'malware scan finds a threat (EICAR)', preconditions: ['virus scan on'],
     history: ['Failed'], statusText: 'Malware scan failed: ',
     events: [{ type: 'uploadfailed', role: 'Sender', count: 'one' }, { type: 'fileneverconfirmeddownloaded', role: 'Recipient', count: 'each' }, { type: 'fileneverconfirmeddownloaded', role: 'Sender', count: 'one' }],
-    needs: ['malwareWebhook'],
+    needs: ['malwareWebhook', 'malwareScan'],
   },
   {
     key: 'UploadStarted->Failed[checksum-mismatch]', requirement: 'LC-FAIL-001', source: '§2.3, §3.2', from: 'UploadStarted', to: 'Failed',

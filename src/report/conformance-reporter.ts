@@ -29,7 +29,8 @@ export function pacingLine(p: Pacing): string {
 }
 
 export function verdictLine(environment: string, verdict: string, counts: Record<string, number>, indexHtml: string): string {
-  return `conformance ${environment}: ${verdict} (${counts.PASS ?? 0} passed, ${(counts.FAIL ?? 0) + (counts.ERROR ?? 0)} failed, ${counts.WARN ?? 0} warnings, ${counts.SKIP ?? 0} skipped checks) report: ${indexHtml}`;
+  const known = counts.KNOWN_DEFECT ? `, ${counts.KNOWN_DEFECT} known Broker defects` : '';
+  return `conformance ${environment}: ${verdict} (${counts.PASS ?? 0} passed, ${(counts.FAIL ?? 0) + (counts.ERROR ?? 0)} failed${known}, ${counts.WARN ?? 0} warnings, ${counts.SKIP ?? 0} skipped checks) report: ${indexHtml}`;
 }
 
 export default class ConformanceReporter implements Reporter {

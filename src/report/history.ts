@@ -5,13 +5,12 @@
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Verdict } from '../contract/index.ts';
-import type { RunSummary, RunVerdict } from './model.ts';
+import type { CheckVerdict, RunSummary, RunVerdict } from './model.ts';
 
 export const HISTORY_FORMAT_VERSION = 1;
 
-const LETTER: Record<Verdict, string> = { PASS: 'P', FAIL: 'F', WARN: 'W', SKIP: 'S', INFO: 'I', ERROR: 'E' };
-const FROM_LETTER = Object.fromEntries(Object.entries(LETTER).map(([v, l]) => [l, v])) as Record<string, Verdict>;
+const LETTER: Record<CheckVerdict, string> = { PASS: 'P', FAIL: 'F', WARN: 'W', SKIP: 'S', INFO: 'I', ERROR: 'E', KNOWN_DEFECT: 'K' };
+const FROM_LETTER = Object.fromEntries(Object.entries(LETTER).map(([v, l]) => [l, v])) as Record<string, CheckVerdict>;
 
 export interface HistoryLine {
   v: number;
@@ -19,8 +18,9 @@ export interface HistoryLine {
   at: string | null;
   endedAt: string | null;
   verdict: RunVerdict;
-  counts: Record<Verdict, number>;
-  /** Check key → verdict letter (P F W S I E). */
+  /** Lines written before KNOWN_DEFECT existed are read with a count of 0. */
+  counts: Record<CheckVerdict, number>;
+  /** Check key → verdict letter (P F W S I E, K for a known Broker defect). */
   checks: Record<string, string>;
 }
 
@@ -36,7 +36,7 @@ export function historyLineOf(s: RunSummary): HistoryLine {
   };
 }
 
-export function verdictOfLetter(letter: string | undefined): Verdict | undefined {
+export function verdictOfLetter(letter: string | undefined): CheckVerdict | undefined {
   return letter ? FROM_LETTER[letter] : undefined;
 }
 
@@ -50,7 +50,7 @@ export function readHistory(path: string, warn: (message: string) => void = (m) 
       try {
         const parsed = JSON.parse(line) as HistoryLine;
         if (typeof parsed !== 'object' || parsed === null || typeof parsed.runId !== 'string' || typeof parsed.checks !== 'object' || parsed.checks === null) throw new Error('not a history line');
-        out.push(parsed);
+        out.push({ ...parsed, counts: { ...parsed.counts, KNOWN_DEFECT: parsed.counts?.KNOWN_DEFECT ?? 0 } });
       } catch {
         warn(`broker-conformance: warning: ${path} line ${i + 1} is not a valid history line; skipped`);
       }
@@ -72,9 +72,12 @@ export interface TrendPoint {
   runId: string;
   at: string | null;
   verdict: RunVerdict;
-  counts: Record<Verdict, number>;
+  counts: Record<CheckVerdict, number>;
   newFailures: string[];
+  /** Checks that pass after failing, or after failing as a known defect (the defect fixed). */
   newPasses: string[];
+  /** Checks that now fail as a known defect, having passed or been absent before. */
+  newKnownDefects: string[];
 }
 
 const failing = (l: string | undefined) => l === 'F' || l === 'E';
@@ -91,7 +94,8 @@ export function trend(lines: HistoryLine[], limit = 20): TrendPoint[] {
       verdict: line.verdict,
       counts: line.counts,
       newFailures: prev ? keys.filter((k) => failing(line.checks[k]) && !failing(prev.checks[k])) : [],
-      newPasses: prev ? keys.filter((k) => line.checks[k] === 'P' && failing(prev.checks[k])) : [],
+      newPasses: prev ? keys.filter((k) => line.checks[k] === 'P' && (failing(prev.checks[k]) || prev.checks[k] === 'K')) : [],
+      newKnownDefects: prev ? keys.filter((k) => line.checks[k] === 'K' && prev.checks[k] !== 'K' && !failing(prev.checks[k])) : [],
     };
   });
   return points.slice(-limit);

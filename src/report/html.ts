@@ -17,18 +17,18 @@ export const esc = (s: unknown): string => String(s ?? '').replace(/[&<>"']/g, (
 const badge = (v: string) => `<span class="v v-${esc(v)}">${esc(v)}</span>`;
 
 export const BASE_CSS = `
-:root{--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--pass:#1a7f37;--fail:#cf222e;--warn:#9a6700;--skip:#59636e;--bg2:#f6f8fa}
+:root{--known:#8250df;--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--pass:#1a7f37;--fail:#cf222e;--warn:#9a6700;--skip:#59636e;--bg2:#f6f8fa}
 *{box-sizing:border-box}body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:var(--fg);margin:0 auto;max-width:1180px;padding:16px 24px 64px}
 h1{font-size:22px;margin:8px 0}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid var(--line);padding-bottom:4px}h3{font-size:15px;margin:14px 0 6px}
 table{border-collapse:collapse;width:100%;margin:6px 0}th,td{border:1px solid var(--line);padding:4px 6px;text-align:left;vertical-align:top}th{background:var(--bg2)}
 code,pre{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}pre{background:var(--bg2);padding:8px;overflow:auto;white-space:pre-wrap;word-break:break-all;border-radius:6px;margin:4px 0}
 .v{display:inline-block;padding:0 6px;border-radius:10px;font-weight:600;font-size:12px;color:#fff;background:var(--skip)}
-.v-PASS{background:var(--pass)}.v-FAIL,.v-ERROR{background:var(--fail)}.v-WARN,.v-INCOMPLETE{background:var(--warn)}.v-INFO{background:#0969da}.v-KNOWN_DEFECT{background:#8250df}.v-FIXED{background:#0969da}
+.v-PASS,.v-FIXED{background:var(--pass)}.v-FAIL,.v-ERROR{background:var(--fail)}.v-WARN,.v-INCOMPLETE{background:var(--warn)}.v-INFO{background:#0969da}.v-KNOWN_DEFECT,.v-OBSERVED{background:var(--known)}
 .verdict{font-size:34px;font-weight:800;padding:10px 18px;border-radius:10px;color:#fff;display:inline-block}
 .verdict.PASS{background:var(--pass)}.verdict.FAIL{background:var(--fail)}.verdict.INCOMPLETE{background:var(--warn)}
 .muted{color:var(--muted)}.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:8px;margin:10px 0}
 .card{border:1px solid var(--line);border-radius:8px;padding:8px}.card b{display:block;font-size:20px}
-details.failure{border:1px solid var(--line);border-left:4px solid var(--fail);border-radius:6px;margin:8px 0;padding:6px 10px}details.failure.WARN{border-left-color:var(--warn)}
+details.failure{border:1px solid var(--line);border-left:4px solid var(--fail);border-radius:6px;margin:8px 0;padding:6px 10px}details.failure.WARN{border-left-color:var(--warn)}details.failure.KNOWN_DEFECT{border-left-color:var(--known)}.known{background:#fbefff;color:var(--known);font-weight:700;padding:0 4px;border-radius:4px}
 summary{cursor:pointer}.new{background:#ffebe9;color:var(--fail);font-weight:700;padding:0 4px;border-radius:4px}.fixed{background:#dafbe1;color:var(--pass);font-weight:700;padding:0 4px;border-radius:4px}
 #state-diagram{width:100%;max-width:1010px;height:auto;border:1px solid var(--line);border-radius:8px;background:#fff}
 .state rect{fill:#eef6ff;stroke:#0969da;stroke-width:1.5}.state text{font:12.5px system-ui,sans-serif;fill:#1f2328}.state.unreachable rect{fill:#f6f8fa;stroke:#9aa3ad;stroke-dasharray:4 3}
@@ -81,6 +81,27 @@ function exchangeBlock(x: ExchangeEvidence): string {
 <div class="muted">request</div><pre class="request">${req}</pre>
 <div class="muted">response</div><pre class="response">${res}</pre>
 <details><summary class="muted">repeat it with curl</summary><pre class="curl">${esc(curlFor(x))}</pre></details></div>`;
+}
+
+function checkItem(s: RunSummary, c: CheckSummary, i: number): string {
+  const ev = c.exchangeIds.map((id) => s.evidence[id]).filter((x): x is ExchangeEvidence => !!x);
+  return `<details class="failure ${esc(c.verdict)}"${i < 10 && isFailing(c.verdict) ? ' open' : ''} data-check="${esc(c.key)}"><summary>${badge(c.verdict)} <b>${esc(c.requirement)}</b> ${esc(c.name)}${c.knownDefect ? ` <span class="known">${esc(c.knownDefect)}</span>` : ''}${c.contract ? ` <span class="muted">(${esc(c.contract)} contract)</span>` : ''}</summary>
+<p class="message">${esc(c.message)}</p><p class="muted">evidence: ${c.testIds.map((t) => `test <code>${esc(t)}</code>`).join(', ')}${c.exchangeIds.length ? ` · exchanges ${c.exchangeIds.map((e) => `<code>${esc(e)}</code>`).join(', ')}` : ''}${c.occurrences > 1 ? ` · ${c.occurrences} occurrences` : ''}</p>
+${ev.length ? ev.map(exchangeBlock).join('') : '<p class="muted">no exchange recorded for this check</p>'}</details>`;
+}
+
+/** The catalogued Broker defects: each with its status in this run, and the checks it explains with their evidence. */
+function knownDefectsSection(s: RunSummary): string {
+  const k = s.knownDefects ?? { applicable: false, strict: false, reason: 'this summary predates known defects', items: [] };
+  if (!k.applicable) return `<h2 id="known-defects">Known Broker defects</h2><p class="muted">${esc(k.reason ?? 'not applied to this run')}</p>`;
+  const rows = k.items
+    .map((d) => `<tr data-defect="${esc(d.id)}"><td><code>${esc(d.id)}</code></td><td>${badge(d.status)}</td><td>${esc(d.title)}<br><span class="muted">expected: ${esc(d.expected)}<br>observed: ${esc(d.observed)}</span></td><td>${d.requirements.map((r) => `<code>${esc(r)}</code>`).join(' ')}</td><td><code>Altinn/altinn-broker@${esc(d.brokerCommit.slice(0, 8))}:${esc(d.sourceLocation)}</code></td><td>${d.checks.length}</td></tr>`)
+    .join('');
+  const explained = s.checks.filter((c) => c.knownDefect);
+  const fixed = k.items.filter((d) => d.status === 'FIXED').length;
+  return `<h2 id="known-defects">Known Broker defects (${k.items.filter((d) => d.status === 'OBSERVED').length} observed${fixed ? `, <span class="fixed">${fixed} fixed</span>` : ''})</h2>
+<p class="muted">Failures a catalogued defect of the real Broker explains are KNOWN_DEFECT: shown, never hidden, and ${k.strict ? '<b>counted as failures (strict run)</b>' : 'not failing the run (run --strict counts them)'}. FIXED: its checks ran and passed; remove it from the catalogue.</p>
+<table><tr><th>defect</th><th>status</th><th>what</th><th>requirements</th><th>cause</th><th>checks</th></tr>${rows}</table>${explained.map((c, i) => checkItem(s, c, i)).join('')}`;
 }
 
 const value = (v: unknown) => (v === undefined ? '<span class="muted">—</span>' : `<code>${esc(typeof v === 'string' ? v : JSON.stringify(v))}</code>`);
@@ -219,7 +240,8 @@ export function diagramEdges(s: RunSummary): { edges: Map<string, EdgeState>; tr
     if (!transitions.includes(base)) transitions.push(base);
     const prev = edges.get(base);
     const covered = (prev?.covered ?? false) || i.covered;
-    const verdicts = [prev?.verdict, i.verdict as Verdict | undefined].filter((v): v is Verdict => !!v);
+    // A known Broker defect colours its edge as a warning: exercised, not passing, not failing the run.
+    const verdicts = [prev?.verdict, (i.verdict === 'KNOWN_DEFECT' ? 'WARN' : i.verdict) as Verdict | undefined].filter((v): v is Verdict => !!v);
     const verdict = verdicts.length ? verdicts.reduce((a, b) => worst(a, b)) : undefined;
     edges.set(base, { covered, ...(verdict ? { verdict } : {}) });
   }
@@ -274,6 +296,7 @@ export function renderHtml(s: RunSummary, trendPoints: TrendPoint[]): string {
 ${current && (current.newFailures.length || current.newPasses.length) ? `<p id="since">Since the previous run: ${[current.newFailures.length ? `<span class="new">${current.newFailures.length} new failures</span>` : '', current.newPasses.length ? `<span class="fixed">${current.newPasses.length} new passes</span>` : ''].filter(Boolean).join(' ')}</p>` : ''}
 ${glance(s)}${incomplete}</header>
 ${failuresSection(s, requirements)}
+${knownDefectsSection(s)}
 ${otherChecksSection(s)}
 <h2 id="transitions">State transitions</h2>
 <p class="muted" id="diagram-note">${drawn} of ${drawable.length} drawn edges exercised. Exercised edges are solid (green: passed, red: a failing verdict), the others dashed; several triggers can share one edge, and recipient-status and self transitions are only in the table. Total from: ${esc(s.coverage.transitions.source)}.</p>

@@ -15,14 +15,35 @@ export type CoverageSource = 'oracle' | 'reference-diagram' | 'observed';
 
 export type CheckKind = 'test' | 'condition' | 'contract';
 
+/** A check's verdict: a result's verdict, or KNOWN_DEFECT for a FAIL a catalogued Broker defect explains. */
+export type CheckVerdict = Verdict | 'KNOWN_DEFECT';
+
+/** How a catalogued Broker defect showed in this run. */
+export type KnownDefectStatus = 'OBSERVED' | 'FIXED' | 'NOT_EXERCISED';
+
+export interface KnownDefectItem {
+  id: string;
+  title: string;
+  requirements: string[];
+  expected: string;
+  observed: string;
+  brokerCommit: string;
+  sourceLocation: string;
+  status: KnownDefectStatus;
+  /** The checks it explains (OBSERVED) or that passed in its scope (FIXED). */
+  checks: string[];
+}
+
 export interface CheckSummary {
   /** Stable across runs and environments: `test:<title path>`, `condition:<req>:<condition>`, `contract:<contract>:<check>:<operation>`. */
   key: string;
   kind: CheckKind;
   requirement: string;
   name: string;
-  verdict: Verdict;
+  verdict: CheckVerdict;
   message: string;
+  /** The catalogued defect that explains its failure (verdict KNOWN_DEFECT, or FAIL in a strict run). */
+  knownDefect?: string;
   contract?: string;
   operationId?: string;
   /** How many results were folded into this check (exchanges, verdict entries). */
@@ -81,7 +102,7 @@ export interface ExchangeEvidence {
 export interface CoverageItem {
   key: string;
   covered: boolean;
-  verdict?: Verdict;
+  verdict?: CheckVerdict;
   /** For requirements: what must hold, and where the Broker does it (from the oracle's catalogue). */
   statement?: string;
   citation?: string;
@@ -126,7 +147,7 @@ export interface RunSummary {
     findings: { total: number; error: number; warning: number; info: number };
   }[];
   /** Checks per verdict. */
-  counts: Record<Verdict, number>;
+  counts: Record<CheckVerdict, number>;
   tests: { started: number; ended: number; passed: number; failed: number; skipped: number; interrupted: number; notEnded: number; notRun: number };
   incomplete: null | {
     reasons: string[];
@@ -149,6 +170,8 @@ export interface RunSummary {
   checks: CheckSummary[];
   /** Failing checks grouped by cause, biggest group first (empty when nothing failed). */
   failureGroups: FailureGroup[];
+  /** The known Broker defects applied to this run (never to the embedded local Broker). */
+  knownDefects: { applicable: boolean; strict: boolean; reason?: string; items: KnownDefectItem[] };
   /** Evidence for every non-passing check (redacted in the ledger already), keyed by exchange id. */
   evidence: Record<string, ExchangeEvidence>;
   contractFindings: { contract: string; id: string; severity: 'error' | 'warning' | 'info'; pointer: string; message: string; line?: number; column?: number }[];
@@ -158,17 +181,17 @@ export interface RunSummary {
   servedContract?: ServedContractSummary | null;
 }
 
-export const VERDICTS: Verdict[] = ['FAIL', 'ERROR', 'WARN', 'PASS', 'INFO', 'SKIP'];
+export const VERDICTS: CheckVerdict[] = ['FAIL', 'ERROR', 'KNOWN_DEFECT', 'WARN', 'PASS', 'INFO', 'SKIP'];
 
 /** Worst-first rank: the verdict of a group of results is the worst of them. */
-export function verdictRank(v: Verdict): number {
+export function verdictRank(v: CheckVerdict): number {
   return VERDICTS.indexOf(v);
 }
 
-export function worst(a: Verdict, b: Verdict): Verdict {
+export function worst<V extends CheckVerdict>(a: V, b: V): V {
   return verdictRank(a) <= verdictRank(b) ? a : b;
 }
 
-export function isFailing(v: Verdict | undefined): boolean {
+export function isFailing(v: CheckVerdict | undefined): boolean {
   return v === 'FAIL' || v === 'ERROR';
 }

@@ -14,7 +14,9 @@ import { readLedger } from '../ledger/writer.ts';
 import { redactText } from '../ledger/redact.ts';
 import { cleanAssertion, assertionMessage } from './assertion-text.ts';
 import { groupFailures } from './failure-groups.ts';
-import { isFailing, SUMMARY_FORMAT_VERSION, VERDICTS, worst, type CheckSummary, type CoverageBlock, type ExchangeEvidence, type OperationCoverage, type RunSummary, type RunVerdict } from './model.ts';
+import { KnownDefectLedger } from './known-defects.ts';
+import type { KnownDefect } from '../oracle/known-defects.ts';
+import { isFailing, SUMMARY_FORMAT_VERSION, VERDICTS, worst, type CheckSummary, type CheckVerdict, type CoverageBlock, type ExchangeEvidence, type OperationCoverage, type RunSummary, type RunVerdict } from './model.ts';
 import { loadOracleCatalogue, type OracleCatalogue } from './oracle-catalogue.ts';
 import { REFERENCE_TRANSITIONS } from './state-diagram.ts';
 
@@ -38,6 +40,10 @@ export interface SummarizeOptions {
   oracle?: OracleCatalogue;
   /** Skip re-reading contracts (no findings list, no declared operations). */
   skipContracts?: boolean;
+  /** Override the known-defect catalogue (self-tests); default: src/oracle/known-defects.ts. */
+  knownDefects?: readonly KnownDefect[];
+  /** Count failures a known defect explains as failures; default: what the run recorded (`run --strict`). */
+  strict?: boolean;
 }
 
 const MAX_EVIDENCE_IDS = 20;
@@ -99,6 +105,8 @@ function fold(checks: Map<string, CheckSummary>, next: Omit<CheckSummary, 'occur
     delete prev.actual;
     if ('expected' in next) prev.expected = next.expected;
     if ('actual' in next) prev.actual = next.actual;
+    if (next.knownDefect) prev.knownDefect = next.knownDefect;
+    else delete prev.knownDefect;
     if (failingEvidenceOnly && next.verdict !== 'PASS') {
       // Evidence should point at what went wrong, not at the passing occurrences before it.
       prev.exchangeIds = [];
@@ -180,7 +188,14 @@ export async function summarizeRun(runDir: string, options: SummarizeOptions = {
   if (options.interrupted) reasons.push('Playwright reported the run as interrupted');
   if ([...ends].some((e) => e.type === 'run-end' && e.interrupted)) reasons.push('a worker recorded an interrupted run-end');
 
-  // --- checks
+  // --- checks (a FAIL a catalogued Broker defect explains becomes KNOWN_DEFECT, unless strict)
+  const firstStart = starts[0];
+  const defects = new KnownDefectLedger({
+    environment: firstStart?.environment ?? basename(join(runDir, '..')),
+    embedded: firstStart?.embeddedBroker ?? firstStart?.environment === 'local',
+    strict: options.strict ?? starts.some((s) => s.strict === true),
+    catalogue: options.knownDefects,
+  });
   const checks = new Map<string, CheckSummary>();
   const duration = new Map<string, number>();
   const addDuration = (key: string, ids: string[]) => duration.set(key, (duration.get(key) ?? 0) + ids.reduce((sum, id) => sum + (exchanges.get(id)?.durationMs ?? 0), 0));
@@ -201,12 +216,13 @@ export async function summarizeRun(runDir: string, options: SummarizeOptions = {
     if (end) duration.set(`test:${t.title}`, (duration.get(`test:${t.title}`) ?? 0) + Math.max(0, Date.parse(end.at) - Date.parse(t.at)));
   }
   for (const v of verdicts) {
+    const key = `condition:${v.requirement}:${v.condition}`;
     fold(checks, {
-      key: `condition:${v.requirement}:${v.condition}`,
+      key,
       kind: 'condition',
       requirement: v.requirement,
       name: v.condition,
-      verdict: v.verdict,
+      ...defects.judge(key, { requirement: v.requirement, condition: v.condition, message: v.message }, v.verdict),
       message: v.message,
       ...('expected' in v ? { expected: v.expected } : {}),
       ...('actual' in v ? { actual: v.actual } : {}),
@@ -218,12 +234,13 @@ export async function summarizeRun(runDir: string, options: SummarizeOptions = {
   for (const x of exchanges.values()) {
     for (const r of x.checks) {
       const message = r.verdict === 'PASS' ? 'conformant' : r.findings.length ? r.findings.map(describeResponseFinding).join('; ') : (r.reason ?? r.verdict.toLowerCase());
+      const key = `contract:${r.contract}:${r.checkId}:${x.operationId}`;
       fold(checks, {
-        key: `contract:${r.contract}:${r.checkId}:${x.operationId}`,
+        key,
         kind: 'contract',
         requirement: r.requirement,
         name: `${r.checkId} · ${x.operationId}`,
-        verdict: r.verdict,
+        ...defects.judge(key, { requirement: r.requirement, condition: r.checkId, operationId: x.operationId, message: r.findings.map(describeResponseFinding).join('; ') || (r.reason ?? '') }, r.verdict),
         message: `${x.request.method} → ${x.response?.status ?? x.error?.kind ?? '?'}: ${message}`,
         contract: r.contract,
         operationId: x.operationId,
@@ -235,7 +252,7 @@ export async function summarizeRun(runDir: string, options: SummarizeOptions = {
   }
   const checkList = [...checks.values()].sort((a, b) => a.key.localeCompare(b.key));
   for (const c of checkList) if (duration.has(c.key)) c.durationMs = Math.round(duration.get(c.key)! * 10) / 10;
-  const counts = Object.fromEntries(VERDICTS.map((v) => [v, checkList.filter((c) => c.verdict === v).length])) as Record<Verdict, number>;
+  const counts = Object.fromEntries(VERDICTS.map((v) => [v, checkList.filter((c) => c.verdict === v).length])) as Record<CheckVerdict, number>;
 
   // --- evidence for every non-passing check; a failing test points at the exchange that failed it
   // (a failing condition or contract check of that test), else at its last exchange.
@@ -272,10 +289,11 @@ export async function summarizeRun(runDir: string, options: SummarizeOptions = {
     oracle = loaded.catalogue;
   }
   const coverageOf = (keys: (v: VerdictEntry) => string | undefined, declared: string[] | undefined, fallback: string[] | undefined, fallbackSource: 'reference-diagram'): CoverageBlock => {
-    const byKey = new Map<string, Verdict>();
+    const byKey = new Map<string, CheckVerdict>();
     for (const v of verdicts) {
       const k = keys(v);
-      if (k && v.verdict !== 'SKIP') byKey.set(k, byKey.has(k) ? worst(byKey.get(k)!, v.verdict) : v.verdict);
+      const verdict = defects.verdictOf({ requirement: v.requirement, condition: v.condition, message: v.message }, v.verdict);
+      if (k && verdict !== 'SKIP') byKey.set(k, byKey.has(k) ? worst(byKey.get(k)!, verdict) : verdict);
     }
     const universe = declared ?? fallback;
     const source = declared ? 'oracle' : fallback ? fallbackSource : 'observed';
@@ -289,7 +307,7 @@ export async function summarizeRun(runDir: string, options: SummarizeOptions = {
   const illegalCells = coverageOf((v) => v.cell, oracle.illegalCells, undefined, 'reference-diagram');
 
   const contractRequirements = new Map(allChecks().map((c) => [c.requirement, { statement: c.title, citation: undefined as string | undefined }]));
-  const reqVerdicts = new Map<string, Verdict>();
+  const reqVerdicts = new Map<string, CheckVerdict>();
   for (const c of checkList) if (c.verdict !== 'SKIP' && c.requirement !== 'UNTRACED') reqVerdicts.set(c.requirement, reqVerdicts.has(c.requirement) ? worst(reqVerdicts.get(c.requirement)!, c.verdict) : c.verdict);
   const catalogue = oracle.requirements?.map((r) => r.id);
   const reqKeys = [...new Set([...(catalogue ?? []), ...reqVerdicts.keys(), ...checkList.filter((c) => c.requirement !== 'UNTRACED').map((c) => c.requirement)])].sort();
@@ -420,6 +438,7 @@ export async function summarizeRun(runDir: string, options: SummarizeOptions = {
     pacing: pacingOf(starts, exchanges.values(), startedAt && endedAt ? Date.parse(endedAt) - Date.parse(startedAt) : null),
     checks: checkList,
     failureGroups: groupFailures(checkList, evidence),
+    knownDefects: defects.block(),
     evidence,
     contractFindings,
     warnings,

@@ -29,6 +29,8 @@ import { checkUploadAllowed } from './upload.ts';
 const TUS_VERSION = '1.0.0';
 const EXTENSIONS = 'creation,creation-with-upload,termination,checksum,checksum-trailer,concatenation,expiration';
 const OFFSET_STREAM = 'application/offset+octet-stream';
+/** tusdotnet's in-memory file lock answers a second writer on this instance first, before any offset check. */
+const LOCKED = 'File is currently being updated. Please try again later';
 
 /** A tus-level answer: status, text body (text/plain, §8.8) and headers. Thrown by the steps below, rendered by `tusHandler`. */
 class TusReply extends Error {
@@ -36,6 +38,8 @@ class TusReply extends Error {
     readonly status: number,
     readonly text = '',
     readonly headers: Record<string, string> = {},
+    /** Raised in the Broker's `OnAuthorize` hook: tusdotnet sends such failures without `Tus-Resumable`. */
+    readonly fromAuthorize = false,
   ) {
     super(text || `tus ${status}`);
   }
@@ -45,13 +49,18 @@ const reply = (status: number, text = '', headers: Record<string, string> = {}):
   throw new TusReply(status, text, headers);
 };
 
+/** A refusal of the Broker's authorization hook: text with the Broker message, no `Tus-Resumable`. */
+const refuse = (status: number, text: string): never => {
+  throw new TusReply(status, text, {}, true);
+};
+
 function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v.join(',') : v;
 }
 
 function send(rc: RequestContext, r: TusReply): void {
-  const headers: Record<string, string | number> = { 'tus-resumable': TUS_VERSION, ...r.headers, ...contentLengthHeader(r.status, Buffer.byteLength(r.text)) };
+  const headers: Record<string, string | number> = { ...(r.fromAuthorize ? {} : { 'tus-resumable': TUS_VERSION }), ...r.headers, ...contentLengthHeader(r.status, Buffer.byteLength(r.text)) };
   if (r.text) headers['content-type'] = 'text/plain';
   rc.res.writeHead(r.status, headers);
   rc.res.end(r.text);
@@ -62,15 +71,15 @@ function brokerCheck(fn: () => void): void {
   try {
     fn();
   } catch (error) {
-    if (error instanceof BrokerProblem) reply(error.error.status, error.error.detail);
+    if (error instanceof BrokerProblem) refuse(error.error.status, error.error.detail);
     throw error;
   }
 }
 
 function transferOf(b: Broker, rc: RequestContext): FileTransfer {
   const id = parseGuid(rc.params.fileTransferId ?? '');
-  if (!id) reply(404, 'Missing file transfer id');
-  return b.store.get(id!) ?? reply(404, Errors.FileTransferNotFound.detail);
+  if (!id) refuse(404, 'Missing file transfer id');
+  return b.store.get(id!) ?? refuse(404, Errors.FileTransferNotFound.detail);
 }
 
 function uploadIdOf(rc: RequestContext, t: FileTransfer): string {
@@ -97,6 +106,16 @@ export async function tusHandler(rc: RequestContext): Promise<void> {
   }
 }
 
+/** `/tus/{fileTransferId}/{partialUploadId}`: the legacy form of the partial URL, served as the `partial` one. */
+export async function legacyTusHandler(rc: RequestContext): Promise<void> {
+  if (rc.params.partialUploadId?.toLowerCase() === 'partial' || rc.b.mutated('tus-legacy-partial-url-404')) {
+    rc.req.resume();
+    rc.res.writeHead(404, { 'content-length': 0 });
+    return void rc.res.end();
+  }
+  return tusHandler(rc);
+}
+
 async function handle(rc: RequestContext): Promise<void> {
   const { b, req } = rc;
   const method = (req.method ?? '').toUpperCase();
@@ -111,6 +130,9 @@ async function handle(rc: RequestContext): Promise<void> {
   }
   const t = transferOf(b, rc);
   const uploadId = uploadIdOf(rc, t);
+  if ((method === 'HEAD' || method === 'PATCH') && b.mutated('tus-unknown-partial-500') && uploadId !== t.id && !t.tusUploads?.[uploadId]) {
+    throw new Error(`Upload length is missing for file id ${uploadId}`);
+  }
 
   // The Broker's idempotent-complete PATCH middleware runs before tusdotnet (§8.5).
   if (method === 'PATCH') {
@@ -139,11 +161,11 @@ function authorize(b: Broker, rc: RequestContext, t: FileTransfer, method: strin
   const { caller } = rc;
   const status = currentStatus(t);
   if ((method === 'HEAD' || method === 'PATCH') && hasLiveSession(b, t, caller)) {
-    if (status !== 'UploadStarted' && status !== 'UploadProcessing') reply(409, Errors.FileTransferAlreadyUploaded.detail);
+    if (status !== 'UploadStarted' && status !== 'UploadProcessing') refuse(409, Errors.FileTransferAlreadyUploaded.detail);
     return;
   }
   if (method === 'HEAD') {
-    if (!b.canSend(caller, t)) reply(Errors.NoAccessToResource.status, Errors.NoAccessToResource.detail);
+    if (!b.canSend(caller, t)) refuse(Errors.NoAccessToResource.status, Errors.NoAccessToResource.detail);
     return;
   }
   // Create also checks the size against Upload-Length (§8.4).
@@ -243,7 +265,7 @@ async function createFinal(rc: RequestContext, t: FileTransfer, concat: string):
     const elsewhere = [...b.store.transfers.values()].some((other) => other.tusUploads?.[pid]?.kind === 'partial');
     reply(400, elsewhere ? `Partial upload ${pid} does not belong to file transfer ${t.id}.` : `Unknown partial upload id ${pid}.`);
   }
-  if (b.tusLocks.has(t.id)) reply(409, `File ${t.id} is currently being updated. Please try again later`);
+  if (b.tusLocks.has(t.id)) reply(423, LOCKED);
   b.tusLocks.add(t.id);
   try {
     await concatenateFiles(
@@ -322,7 +344,7 @@ async function writeChunk(rc: RequestContext, t: FileTransfer, upload: TusUpload
   }
   if (b.tusLocks.has(upload.id)) {
     req.resume();
-    reply(409, `File ${upload.id} is currently being updated. Please try again later`);
+    reply(423, LOCKED);
   }
   b.tusLocks.add(upload.id);
   let written: number;
@@ -357,7 +379,7 @@ function terminate(rc: RequestContext, t: FileTransfer, uploadId: string): void 
   const { b } = rc;
   rc.req.resume();
   findUpload(b, t, uploadId) ?? reply(404);
-  if (b.tusLocks.has(uploadId)) reply(409, `File ${uploadId} is currently being updated. Please try again later`);
+  if (b.tusLocks.has(uploadId)) reply(423, LOCKED);
   discardUpload(b, t, uploadId); // the transfer's status is not changed (§8.5)
   b.store.save(t);
   reply(204);

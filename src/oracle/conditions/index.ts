@@ -4,3 +4,4 @@ export * from './lifecycle.ts';
 export * from './cells.ts';
 export * from './events.ts';
 export * from './robustness.ts';
+export * from './tus.ts';

@@ -18,10 +18,14 @@ export function transferIsIn(state: FileTransferState, requirement = 'LC-STATE-0
   });
 }
 
-/** The details' status history is exactly `expected` (oldest first), each entry with its default text unless it is Failed. */
+/**
+ * The details' status history, taken in time order, is exactly `expected`, each entry with its default
+ * text unless it is Failed. The order the Broker lists it in is `StatusHistoryIsChronological`'s concern,
+ * so a listing out of order (a known Broker defect) fails that requirement alone.
+ */
 export function statusHistoryIs(expected: FileTransferState[], requirement: string): Condition<FileTransferDetails | undefined> {
   return condition('StatusHistoryIsAsDocumented', requirement, '§3.2, §2.6', (d) => {
-    const history = d?.fileTransferStatusHistory ?? [];
+    const history = inTimeOrder(d?.fileTransferStatusHistory ?? [], (h) => h.fileTransferStatusChanged);
     const texts = history.filter((h) => h.fileTransferStatus !== 'Failed').every((h) => h.fileTransferStatusText === stateText(h.fileTransferStatus));
     return compare('status history', {
       statuses: { expected, actual: history.map((h) => h.fileTransferStatus) },
@@ -29,6 +33,24 @@ export function statusHistoryIs(expected: FileTransferState[], requirement: stri
     });
   });
 }
+
+/** Sorted by the time field (stable: entries with the same time keep the Broker's order). */
+function inTimeOrder<T>(list: readonly T[], time: (x: T) => string): T[] {
+  return list.map((x, i) => ({ x, i, t: Date.parse(time(x)) })).sort((a, b) => a.t - b.t || a.i - b.i).map((e) => e.x);
+}
+
+/** Both histories of the details are listed oldest first. */
+export const StatusHistoryIsChronological = condition<FileTransferDetails | undefined>('StatusHistoryIsChronological', 'LC-HISTORY-001', '§2.6', (d) => {
+  if (!d) return fail('no details body', 'details', undefined);
+  const times = (list: readonly { at: string }[]) => list.map((e) => e.at);
+  const sorted = (xs: string[]) => xs.every((x, i) => i === 0 || Date.parse(xs[i - 1]!) <= Date.parse(x));
+  const transfer = times(d.fileTransferStatusHistory.map((h) => ({ at: h.fileTransferStatusChanged })));
+  const recipients = times((d.recipientFileTransferStatusHistory ?? []).map((h) => ({ at: h.recipientFileTransferStatusChanged })));
+  return compare('history order', {
+    fileTransferStatusHistory: { expected: 'oldest first', actual: sorted(transfer) ? 'oldest first' : transfer, ok: sorted(transfer) },
+    recipientFileTransferStatusHistory: { expected: 'oldest first', actual: sorted(recipients) ? 'oldest first' : recipients, ok: sorted(recipients) },
+  });
+});
 
 /** `published` is null before publishing, else equal to the (only) Published entry's time. */
 export const PublishedFieldMatchesHistory = condition<FileTransferDetails | undefined>('PublishedFieldMatchesHistory', 'LC-PUBLISH-004', '§2.5, §2.6', (d) => {
@@ -68,13 +90,13 @@ export const DownloadedBytesAreIdentical = condition<{ expectedMd5: string; actu
   (x) => compare('downloaded bytes', { md5: { expected: x.expectedMd5, actual: x.actualMd5 }, bytes: { expected: x.expectedBytes, actual: x.actualBytes } }),
 );
 
-/** A refused call left the histories as they were. */
+/** A refused call left the histories as they were (as sets of entries: their listing order is LC-HISTORY-001's concern). */
 export const RefusalChangedNothing = condition<{ before: FileTransferDetails | undefined; after: FileTransferDetails | undefined }>(
   'RefusalChangedNothing', 'NEG-NOCHANGE-001', '§2.3, §2.9',
   ({ before, after }) => {
     const shape = (d?: FileTransferDetails) => ({
-      status: d?.fileTransferStatusHistory.map((h) => `${h.fileTransferStatus}@${h.fileTransferStatusChanged}`),
-      recipients: d?.recipientFileTransferStatusHistory.map((h) => `${h.recipient}:${h.recipientFileTransferStatusCode}@${h.recipientFileTransferStatusChanged}`),
+      status: d?.fileTransferStatusHistory.map((h) => `${h.fileTransferStatus}@${h.fileTransferStatusChanged}`).sort(),
+      recipients: d?.recipientFileTransferStatusHistory.map((h) => `${h.recipient}:${h.recipientFileTransferStatusCode}@${h.recipientFileTransferStatusChanged}`).sort(),
     });
     return compare('histories after refusals', { histories: { expected: shape(before), actual: shape(after) } });
   },
