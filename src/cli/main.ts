@@ -88,7 +88,11 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
     return exitCode;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : EXIT_USAGE;
-    if (e instanceof ContractLoadError || e instanceof ConfigError || e instanceof RunDirectoryError || e instanceof UnsupportedFormatError || e instanceof UsageError) {
+    if (e instanceof ConfigError) {
+      for (const problem of e.problems) io.err(`broker-conformance: ${problem}`);
+      return EXIT_USAGE;
+    }
+    if (e instanceof ContractLoadError || e instanceof RunDirectoryError || e instanceof UnsupportedFormatError || e instanceof UsageError) {
       io.err(`broker-conformance: ${e.message}`);
       return EXIT_USAGE;
     }
