@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -66,12 +66,53 @@ test('the installed command runs and explains itself', async () => {
 test('--help explains every command and its options', async () => {
   const help = async (...args: string[]) => (await promisify(execFile)('node', [join(process.cwd(), 'src', 'cli', 'bin.js'), ...args, '--help'])).stdout;
   const top = await help();
-  for (const command of ['contract', 'run', 'report']) expect(top).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+  for (const command of ['contract', 'run', 'doctor', 'report']) expect(top).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
   const run = await help('run');
-  for (const option of ['--env <name|file>', '--grep <regex>', '--contract <path|url>', '--workers <n>']) expect(run).toContain(option);
+  for (const option of ['--env <name|file>', '--grep <regex>', '--contract <path|url>', '--workers <n>', '--no-preflight']) expect(run).toContain(option);
   expect(run.replace(/\s+/g, " ")).toContain("Exit 0 on PASS, 1 on FAIL or INCOMPLETE, 2 on bad input");
   const report = await help('report');
   for (const command of ['open', 'diff', 'build']) expect(report).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
   expect(await help('report', 'diff')).toContain('--html <file>');
   expect(await help('report', 'open')).toContain('--open');
+});
+
+/** The installed command in a child process with exactly these variables (plus PATH), reports in a fresh folder. */
+function bin(args: string[], vars: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string; ms: number; reports: string }> {
+  const reports = mkdtempSync(join(tmpdir(), 'cli-reports-'));
+  const t0 = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn('node', [join(process.cwd(), 'src', 'cli', 'bin.js'), ...args], { cwd: process.cwd(), env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', BROKER_REPORTS_DIR: reports, ...vars } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('close', (code) => resolve({ code, out, err, ms: Date.now() - t0, reports }));
+  });
+}
+
+test('run --env tt02 with the organisations and resource set but no secrets: exit 2 within seconds, all three Maskinporten variables named, nothing written', async () => {
+  const r = await bin(['run', '--env', 'tt02'], { BROKER_SENDER_ORG: '991825827', BROKER_RECIPIENT_ORG: '986252932', BROKER_RESOURCE_ID: 'my-resource' });
+  expect(r.code, r.err).toBe(2);
+  expect(r.ms).toBeLessThan(10_000);
+  const lines = r.err.trim().split('\n');
+  for (const variable of ['BROKER_MASKINPORTEN_CLIENT_ID', 'BROKER_MASKINPORTEN_PRIVATE_KEY', 'BROKER_MASKINPORTEN_KID']) {
+    expect(lines.filter((l) => l.includes(variable)), variable).toHaveLength(1);
+  }
+  expect(lines.at(-1)).toBe('broker-conformance: run not started: 3 preflight problem(s); nothing was written (check again with: broker-conformance doctor --env tt02)');
+  expect(r.err).not.toMatch(/\n\s+at /);
+  expect(readdirSync(r.reports), 'no run directory, no history, no latest').toEqual([]);
+});
+
+test('doctor lists every problem at once and exits 2; an unknown mutation stops a run in one line', async () => {
+  const doc = await bin(['doctor', '--env', 'tt02']);
+  expect(doc.code).toBe(2);
+  expect(doc.err.trim().split('\n').filter((l) => l.startsWith('problem  '))).toHaveLength(6);
+  expect(doc.out).toContain('doctor tt02: 6 problem(s); a run would stop before its first test');
+
+  const mutated = await bin(['run', '--env', 'local', '--grep', 'LC-HAPPY-001'], { BROKER_LOCAL_MUTATIONS: 'confirm-answers-200' });
+  expect(mutated.code).toBe(2);
+  expect(mutated.err.trim().split('\n')[0]).toBe(
+    "broker-conformance: preflight: unknown local-Broker mutation 'confirm-answers-200' (known: wrong-status-on-confirm, omit-published-field, skip-upload-processing, wrong-error-code-on-reupload, extra-history-entry, drop-published-event)",
+  );
+  expect(readdirSync(mutated.reports)).toEqual([]);
 });

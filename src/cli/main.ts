@@ -8,6 +8,7 @@ import { ContractLoadError } from '../contract/index.ts';
 import { UnsupportedFormatError } from '../report/locate.ts';
 import { RunDirectoryError } from '../report/summarize.ts';
 import { contractLint } from './contract-lint.ts';
+import { doctor } from './doctor.ts';
 import { EXIT_USAGE } from './exit-codes.ts';
 import { reportBuild, reportDiff, reportOpen } from './report.ts';
 import { conformanceRun } from './run.ts';
@@ -49,8 +50,22 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
     .option('--grep <regex>', 'only tests whose title matches (passed to playwright --grep)')
     .option('--contract <path|url>', 'also check every response against this (published) contract; sets BROKER_PUBLISHED_CONTRACT')
     .option('--workers <n>', 'Playwright workers')
-    .action(async (options: { env: string; grep?: string; contract?: string; workers?: string }) => {
+    .option('--no-preflight', 'start the tests without the preflight (configuration, tokens, Broker reachable, clock); see the doctor command')
+    .action(async (options: { env: string; grep?: string; contract?: string; workers?: string; preflight?: boolean }) => {
       exitCode = await conformanceRun(options, io);
+    });
+
+  program
+    .command('doctor')
+    .description(
+      'check that an environment is ready for a run, as run does before its first test, and nothing else: every variable it needs is set ' +
+        '(all missing ones listed at once), every actor gets a token whose scope, organisation, issuer and lifetime are right, the Broker ' +
+        "is reachable and answers like a Broker (/health 200, or 401 without a token), and this machine's clock is within 30 s of the Broker's " +
+        'Date header. For the embedded Broker (local) it starts the Broker and its doubles. Writes nothing. Exit 0 when ready, 2 with one line per problem.',
+    )
+    .requiredOption('--env <name|file>', 'a built-in environment (local, at22, at23, at24, tt02, yt01) or an environment file (JSON/YAML)')
+    .action(async (options: { env: string }) => {
+      exitCode = await doctor(options, io);
     });
 
   const report = program.command('report').description('find, compare and rebuild run reports under reports/ (or BROKER_REPORTS_DIR)');

@@ -14,6 +14,7 @@ import { allureStagingDir, distributeAllureResults } from '../report/allure.ts';
 import { buildRunReport } from '../report/build.ts';
 import { loadSummary } from '../report/locate.ts';
 import { ledgerFiles } from '../report/summarize.ts';
+import { runPreflight } from './doctor.ts';
 import { EXIT_NONCONFORMANT, EXIT_OK } from './exit-codes.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -22,15 +23,21 @@ export interface RunOptions {
   grep?: string;
   contract?: string;
   workers?: string;
+  /** false (`--no-preflight`): start the tests without checking configuration, tokens and the Broker first. */
+  preflight?: boolean;
 }
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export async function conformanceRun(options: RunOptions, io: { out: (s: string) => void; err: (s: string) => void }): Promise<number> {
   // Validate before spawning anything: an unknown environment or a bad file is a one-line usage error.
+  if (options.workers !== undefined && !/^[1-9]\d*$/.test(options.workers)) throw new UsageError(`--workers must be a positive integer, not '${options.workers}'`);
+  if (options.preflight !== false) {
+    const { stop } = await runPreflight(options.env, io);
+    if (stop !== undefined) return stop;
+  }
   const environment = loadEnvironment(options.env);
   const builtin = builtinEnvironmentNames().includes(options.env);
-  if (options.workers !== undefined && !/^[1-9]\d*$/.test(options.workers)) throw new UsageError(`--workers must be a positive integer, not '${options.workers}'`);
   let contract: string | undefined;
   if (options.contract) {
     contract = /^https?:\/\//i.test(options.contract) ? options.contract : resolve(options.contract);

@@ -161,17 +161,21 @@ export function parseEnvironment(data: unknown, source: string, env: NodeJS.Proc
   return filled as EnvironmentConfig;
 }
 
-/** Loads a built-in environment (`tt02`) or an environment file (`./my-env.json`, `.yaml`). */
-export function loadEnvironment(nameOrPath: string, env: NodeJS.ProcessEnv = process.env): EnvironmentConfig {
+/** The raw data of a built-in environment or an environment file, before placeholders are filled, and how messages name it. */
+export function environmentData(nameOrPath: string): { data: unknown; source: string } {
   const builtin = join(builtinDir, `${nameOrPath}.json`);
-  if (/^[a-z0-9-]+$/.test(nameOrPath) && existsSync(builtin)) {
-    return parseEnvironment(parseFile(builtin), `environment '${nameOrPath}'`, env);
-  }
+  if (/^[a-z0-9-]+$/.test(nameOrPath) && existsSync(builtin)) return { data: parseFile(builtin), source: `environment '${nameOrPath}'` };
   const path = resolve(nameOrPath);
   if (!existsSync(path)) {
     throw new ConfigError(
       `unknown environment '${nameOrPath}': not one of ${builtinEnvironmentNames().join(', ')} and no file at ${path}`,
     );
   }
-  return parseEnvironment(parseFile(path), `environment file ${nameOrPath}`, env);
+  return { data: parseFile(path), source: `environment file ${nameOrPath}` };
+}
+
+/** Loads a built-in environment (`tt02`) or an environment file (`./my-env.json`, `.yaml`). */
+export function loadEnvironment(nameOrPath: string, env: NodeJS.ProcessEnv = process.env): EnvironmentConfig {
+  const { data, source } = environmentData(nameOrPath);
+  return parseEnvironment(data, source, env);
 }
