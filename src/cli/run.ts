@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtinEnvironmentNames, loadEnvironment } from '../config/index.ts';
+import { readUnreachableMarker, unreachableCause } from '../ledger/reachability.ts';
 import { newRunId, runDirectory } from '../ledger/run.ts';
 import { allureStagingDir, distributeAllureResults } from '../report/allure.ts';
 import { buildRunReport } from '../report/build.ts';
@@ -79,6 +80,16 @@ export async function conformanceRun(options: RunOptions, io: { out: (s: string)
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // When the workers find the Broker unreachable, stop Playwright as Ctrl-C would: the tests that did not run are NOT_RUN with the cause.
+  const runDir = runDirectory(environment.name, id);
+  const watch = setInterval(() => {
+    const marker = readUnreachableMarker(runDir);
+    if (!marker || signals > 0) return;
+    clearInterval(watch);
+    signals++;
+    io.err(`broker-conformance: ${unreachableCause(marker)}; stopping the run, the tests not yet run are NOT_RUN`);
+    signalGroup('SIGINT');
+  }, 500);
   const code = await new Promise<number | null>((done) => {
     const c = spawn('npx', args, { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     child = c;
@@ -87,11 +98,11 @@ export async function conformanceRun(options: RunOptions, io: { out: (s: string)
     c.on('error', () => done(null));
     c.on('close', (exit) => done(exit));
   }).finally(() => {
+    clearInterval(watch);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   });
 
-  const runDir = runDirectory(environment.name, id);
   if (ledgerFiles(runDir).length === 0) {
     io.out(`conformance ${environment.name}: INCOMPLETE, no test wrote a ledger (playwright exited with ${code ?? 'an error'}); nothing to report in ${runDir}`);
     return EXIT_NONCONFORMANT;

@@ -1,17 +1,19 @@
 /**
  * @module Each environment's run history, `reports/<env>/history.ndjson`: one compact line per run
  * (id, time, verdict, counts, every check's verdict as one letter). Appending is idempotent per run
- * id; a corrupt line is skipped with a warning, never fatal.
+ * id; a corrupt line is skipped with a warning, never fatal. ERROR (the harness, its configuration,
+ * an unreachable Broker) is counted apart from FAIL (a Broker requirement not met): a night when
+ * the Broker was down shows new errors, not new failures.
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Verdict } from '../contract/index.ts';
-import type { RunSummary, RunVerdict } from './model.ts';
+import type { CheckVerdict, RunSummary, RunVerdict } from './model.ts';
 
 export const HISTORY_FORMAT_VERSION = 1;
 
-const LETTER: Record<Verdict, string> = { PASS: 'P', FAIL: 'F', WARN: 'W', SKIP: 'S', INFO: 'I', ERROR: 'E' };
-const FROM_LETTER = Object.fromEntries(Object.entries(LETTER).map(([v, l]) => [l, v])) as Record<string, Verdict>;
+const LETTER: Record<CheckVerdict, string> = { PASS: 'P', FAIL: 'F', WARN: 'W', SKIP: 'S', INFO: 'I', ERROR: 'E', NOT_RUN: 'N' };
+const FROM_LETTER = Object.fromEntries(Object.entries(LETTER).map(([v, l]) => [l, v])) as Record<string, CheckVerdict>;
 
 export interface HistoryLine {
   v: number;
@@ -19,8 +21,9 @@ export interface HistoryLine {
   at: string | null;
   endedAt: string | null;
   verdict: RunVerdict;
-  counts: Record<Verdict, number>;
-  /** Check key → verdict letter (P F W S I E). */
+  /** Checks per verdict; lines written before NOT_RUN existed lack it. */
+  counts: Partial<Record<CheckVerdict, number>> & Record<Verdict, number>;
+  /** Check key → verdict letter (P F W S I E N). */
   checks: Record<string, string>;
 }
 
@@ -36,7 +39,7 @@ export function historyLineOf(s: RunSummary): HistoryLine {
   };
 }
 
-export function verdictOfLetter(letter: string | undefined): Verdict | undefined {
+export function verdictOfLetter(letter: string | undefined): CheckVerdict | undefined {
   return letter ? FROM_LETTER[letter] : undefined;
 }
 
@@ -72,14 +75,17 @@ export interface TrendPoint {
   runId: string;
   at: string | null;
   verdict: RunVerdict;
-  counts: Record<Verdict, number>;
+  counts: HistoryLine['counts'];
+  /** Checks that FAIL now and did not FAIL the run before (a Broker requirement newly not met). */
   newFailures: string[];
+  /** Checks that are ERROR now and were neither FAIL nor ERROR before (harness, configuration, reachability). */
+  newErrors: string[];
   newPasses: string[];
 }
 
 const failing = (l: string | undefined) => l === 'F' || l === 'E';
 
-/** The last `limit` runs, each with the checks that newly fail or newly pass against the run before it. */
+/** The last `limit` runs, each with the checks that newly fail, newly error or newly pass against the run before it. */
 export function trend(lines: HistoryLine[], limit = 20): TrendPoint[] {
   const ordered = [...lines].sort((a, b) => (a.at ?? '').localeCompare(b.at ?? '') || a.runId.localeCompare(b.runId));
   const points = ordered.map((line, i) => {
@@ -90,7 +96,8 @@ export function trend(lines: HistoryLine[], limit = 20): TrendPoint[] {
       at: line.at,
       verdict: line.verdict,
       counts: line.counts,
-      newFailures: prev ? keys.filter((k) => failing(line.checks[k]) && !failing(prev.checks[k])) : [],
+      newFailures: prev ? keys.filter((k) => line.checks[k] === 'F' && prev.checks[k] !== 'F') : [],
+      newErrors: prev ? keys.filter((k) => line.checks[k] === 'E' && !failing(prev.checks[k])) : [],
       newPasses: prev ? keys.filter((k) => line.checks[k] === 'P' && failing(prev.checks[k])) : [],
     };
   });

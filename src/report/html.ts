@@ -92,11 +92,11 @@ function trendSection(points: TrendPoint[], current: string): string {
     .reverse()
     .map(
       (p) =>
-        `<tr${p.runId === current ? ' class="current"' : ''}><td><code>${esc(p.runId)}</code>${p.runId === current ? ' (this run)' : ''}</td><td>${badge(p.verdict)}</td><td>${p.counts.PASS}</td><td>${p.counts.FAIL + p.counts.ERROR}</td><td>${p.counts.WARN}</td><td>${p.newFailures.map((k) => `<span class="new">new failure</span> <code>${esc(k)}</code>`).join('<br>')}</td><td>${p.newPasses.map((k) => `<span class="fixed">new pass</span> <code>${esc(k)}</code>`).join('<br>')}</td></tr>`,
+        `<tr${p.runId === current ? ' class="current"' : ''}><td><code>${esc(p.runId)}</code>${p.runId === current ? ' (this run)' : ''}</td><td>${badge(p.verdict)}</td><td>${p.counts.PASS}</td><td>${p.counts.FAIL}</td><td>${p.counts.ERROR}</td><td>${p.counts.WARN}</td><td>${[...p.newFailures.map((k) => `<span class="new">new failure</span> <code>${esc(k)}</code>`), ...(p.newErrors ?? []).map((k) => `<span class="new-error">new error</span> <code>${esc(k)}</code>`)].join('<br>')}</td><td>${p.newPasses.map((k) => `<span class="fixed">new pass</span> <code>${esc(k)}</code>`).join('<br>')}</td></tr>`,
     )
     .join('');
   return `<section id="trend"><h2>Trend (last ${points.length} runs)</h2><svg id="trend-chart" viewBox="0 0 ${points.length * w + 8} 94" width="${points.length * w + 8}" height="94" role="img" aria-label="passes and failures per run">${bars}</svg>
-<table><tr><th>run</th><th>verdict</th><th>pass</th><th>fail</th><th>warn</th><th>new failures</th><th>new passes</th></tr>${rows}</table></section>`;
+<table><tr><th>run</th><th>verdict</th><th>pass</th><th>fail</th><th>error</th><th>warn</th><th>new failures / errors</th><th>new passes</th></tr>${rows}</table></section>`;
 }
 
 /**
@@ -126,7 +126,9 @@ export function renderHtml(s: RunSummary, trendPoints: TrendPoint[]): string {
   const current = trendPoints.find((p) => p.runId === s.runId);
   const cards = [
     ['checks passed', s.counts.PASS],
-    ['checks failed', s.counts.FAIL + s.counts.ERROR],
+    ['checks failed', s.counts.FAIL],
+    ['errors (not the Broker)', s.counts.ERROR],
+    ...(s.counts.NOT_RUN ? [['not run', s.counts.NOT_RUN]] : []),
     ['warnings', s.counts.WARN],
     ['skipped', s.counts.SKIP],
     ['tests', `${s.tests.passed}/${s.tests.started}`],

@@ -13,13 +13,20 @@ export type CoverageSource = 'oracle' | 'reference-diagram' | 'observed';
 
 export type CheckKind = 'test' | 'condition' | 'contract';
 
+/**
+ * A check's verdict in the summary: a response check's or condition's verdict, or NOT_RUN for a
+ * test that never ran its body, with the cause in its message (the Broker unreachable, an earlier
+ * test of its serial block failed).
+ */
+export type CheckVerdict = Verdict | 'NOT_RUN';
+
 export interface CheckSummary {
   /** Stable across runs and environments: `test:<title path>`, `condition:<req>:<condition>`, `contract:<contract>:<check>:<operation>`. */
   key: string;
   kind: CheckKind;
   requirement: string;
   name: string;
-  verdict: Verdict;
+  verdict: CheckVerdict;
   message: string;
   contract?: string;
   operationId?: string;
@@ -44,7 +51,7 @@ export interface ExchangeEvidence {
 export interface CoverageItem {
   key: string;
   covered: boolean;
-  verdict?: Verdict;
+  verdict?: CheckVerdict;
 }
 
 export interface CoverageBlock {
@@ -85,9 +92,12 @@ export interface RunSummary {
     sha256: string;
     findings: { total: number; error: number; warning: number; info: number };
   }[];
-  /** Checks per verdict. */
-  counts: Record<Verdict, number>;
-  tests: { started: number; ended: number; passed: number; failed: number; skipped: number; interrupted: number; notEnded: number; notRun: number };
+  /** Checks per verdict. FAIL is a Broker requirement not met; ERROR is the harness, its configuration or the Broker's reachability. */
+  counts: Record<CheckVerdict, number>;
+  /** `failed`: an assertion about the Broker failed; `errored`: stopped by a transport error, a timeout or the harness; `notRun`: never ran (planned and not started, or stopped before its body). */
+  tests: { started: number; ended: number; passed: number; failed: number; errored: number; skipped: number; interrupted: number; notEnded: number; notRun: number };
+  /** Present when the run stopped trying the Broker after consecutive transport failures. */
+  unreachable?: { since: string; baseUrl: string; cause: string; failures: number };
   incomplete: null | {
     reasons: string[];
     testsNotEnded: { testId: string; title: string }[];
@@ -112,17 +122,18 @@ export interface RunSummary {
   warnings: string[];
 }
 
-export const VERDICTS: Verdict[] = ['FAIL', 'ERROR', 'WARN', 'PASS', 'INFO', 'SKIP'];
+export const VERDICTS: CheckVerdict[] = ['FAIL', 'ERROR', 'WARN', 'NOT_RUN', 'PASS', 'INFO', 'SKIP'];
 
 /** Worst-first rank: the verdict of a group of results is the worst of them. */
-export function verdictRank(v: Verdict): number {
+export function verdictRank(v: CheckVerdict): number {
   return VERDICTS.indexOf(v);
 }
 
-export function worst(a: Verdict, b: Verdict): Verdict {
+export function worst<V extends CheckVerdict>(a: V, b: V): V {
   return verdictRank(a) <= verdictRank(b) ? a : b;
 }
 
-export function isFailing(v: Verdict | undefined): boolean {
+/** FAIL or ERROR: something went wrong (ERROR is not held against the Broker; see `counts`). */
+export function isFailing(v: CheckVerdict | undefined): boolean {
   return v === 'FAIL' || v === 'ERROR';
 }
