@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { builtinEnvironmentNames, loadEnvironment } from '../config/index.ts';
+import { builtinEnvironmentNames, environmentData, loadEnvironment } from '../config/index.ts';
 import { readUnreachableMarker, unreachableCause } from '../ledger/reachability.ts';
 import { newRunId, runDirectory } from '../ledger/run.ts';
 import { allureStagingDir, distributeAllureResults } from '../report/allure.ts';
@@ -33,6 +33,7 @@ export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..
 export async function conformanceRun(options: RunOptions, io: { out: (s: string) => void; err: (s: string) => void }): Promise<number> {
   // Validate before spawning anything: an unknown environment or a bad file is a one-line usage error.
   if (options.workers !== undefined && !/^[1-9]\d*$/.test(options.workers)) throw new UsageError(`--workers must be a positive integer, not '${options.workers}'`);
+  environmentData(options.env); // an unknown environment or a file that does not parse: one line, as for any bad argument
   if (options.preflight !== false) {
     const { stop } = await runPreflight(options.env, io);
     if (stop !== undefined) return stop;
