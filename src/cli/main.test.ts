@@ -116,3 +116,12 @@ test('doctor lists every problem at once and exits 2; an unknown mutation stops 
   );
   expect(readdirSync(mutated.reports)).toEqual([]);
 });
+
+test('--version prints the version of package.json and exits 0', async () => {
+  const version = (JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')) as { version: string }).version;
+  for (const flag of ['--version', '-V']) {
+    const r = await run(flag);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(version);
+  }
+});

@@ -3,6 +3,7 @@
  * unknown option) is one line on stderr and exit 2, never a stack trace.
  */
 import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
 import { ConfigError } from '../config/errors.ts';
 import { ContractLoadError } from '../contract/index.ts';
 import { UnsupportedFormatError } from '../report/locate.ts';
@@ -14,6 +15,11 @@ import { reportBuild, reportDiff, reportOpen } from './report.ts';
 import { conformanceRun } from './run.ts';
 import { UsageError } from './usage-error.ts';
 
+/** The version in package.json, the one source of it. */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
 export async function main(argv: string[], io = { out: (s: string) => console.log(s), err: (s: string) => console.error(s) }): Promise<number> {
   let exitCode = 0;
   const program = new Command()
@@ -21,7 +27,8 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
     .description('Conformance and contract testing for the Altinn 3 Broker (Formidling).')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
-    .showHelpAfterError('(run broker-conformance --help for usage)');
+    .showHelpAfterError('(run broker-conformance --help for usage)')
+    .version(packageVersion(), '-V, --version', 'print the version of broker-conformance');
 
   const contract = program.command('contract').description('work with OpenAPI contracts of the Broker');
   contract

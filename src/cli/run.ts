@@ -14,6 +14,8 @@ import { newRunId, runDirectory } from '../ledger/run.ts';
 import { allureStagingDir, distributeAllureResults } from '../report/allure.ts';
 import { buildRunReport } from '../report/build.ts';
 import { loadSummary } from '../report/locate.ts';
+import { mutationBanner } from '../report/mutation-banner.ts';
+import { describeMutations, localMutations } from '../../fixtures/target.ts';
 import { ledgerFiles } from '../report/summarize.ts';
 import { runPreflight } from './doctor.ts';
 import { EXIT_NONCONFORMANT, EXIT_OK } from './exit-codes.ts';
@@ -54,6 +56,8 @@ export async function conformanceRun(options: RunOptions, io: { out: (s: string)
   if (options.workers) args.push('--workers', options.workers);
 
   io.out(`broker-conformance run ${id} against ${environment.name} (npx ${args.join(' ')})`);
+  const banner = mutationBanner(describeMutations(localMutations(environment)));
+  if (banner) io.out(banner);
   // Playwright runs in a process group of its own, so exactly one signal reaches it, from here: Ctrl-C
   // at a terminal, `kill -INT <pid>`, or SIGTERM (CI cancelling a job, `timeout`) all become one SIGINT
   // to that group: Playwright stops its workers and its reporter writes an INCOMPLETE report, while
@@ -114,6 +118,7 @@ export async function conformanceRun(options: RunOptions, io: { out: (s: string)
     await buildRunReport(runDir, { interrupted: true, warn: io.err });
   }
   const summary = await loadSummary(runDir);
+  if (banner) io.out(banner);
   io.out(`verdict: ${summary.verdict}`);
   io.out(`report: ${join(runDir, 'index.html')}`);
   return summary.verdict === 'PASS' ? EXIT_OK : EXIT_NONCONFORMANT;

@@ -15,6 +15,8 @@ export interface RunStartEntry {
   contracts: { name: string; role: string; source: string; sha256: string; findings: number }[];
   at: string;
   pid: number;
+  /** Present when the harness started the embedded local Broker: the deliberate faults it runs with (none in a real conformance run). */
+  localBroker?: { mutations: { name: string; description: string }[] };
 }
 
 export interface TestBoundaryEntry {

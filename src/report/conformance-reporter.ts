@@ -11,6 +11,7 @@ import { reportsRoot, runId } from '../ledger/run.ts';
 import { allureStagingDir, distributeAllureResults } from './allure.ts';
 import { buildRunReport } from './build.ts';
 import { environmentNames } from './locate.ts';
+import { mutationBanner } from './mutation-banner.ts';
 import { ledgerFiles, type PlannedTest } from './summarize.ts';
 
 const ANSI = /\u001b\[[0-9;]*m/g;
@@ -114,6 +115,8 @@ export default class ConformanceReporter implements Reporter {
       try {
         const built = await buildRunReport(dir, { plan, notRunCauses, testErrors: this.errors, interrupted: result.status === 'interrupted' || result.status === 'timedout', warn: (m) => console.log(m) });
         const shown = relative(process.cwd(), built.files.html);
+        const banner = mutationBanner(built.summary.localBroker?.mutations);
+        if (banner) console.log(banner);
         console.log(verdictLine(built.summary.environment, built.summary.verdict, built.summary.counts, shown.startsWith('..') ? built.files.html : shown));
       } catch (e) {
         console.log(`conformance: report for ${dir} not built: ${(e as Error).message.split('\n')[0]}`);

@@ -4,7 +4,8 @@
  * with covered transitions, coverage tables, contract findings, time-to-state and the trend.
  */
 import type { Verdict } from '../contract/index.ts';
-import { curlFor } from './curl.ts';
+import { reproFor } from './curl.ts';
+import { mutationBanner } from './mutation-banner.ts';
 import type { TrendPoint } from './history.ts';
 import { isFailing, worst, type CheckSummary, type CoverageBlock, type ExchangeEvidence, type RunSummary } from './model.ts';
 import { REFERENCE_TRANSITIONS, stateDiagramSvg, type EdgeState } from './state-diagram.ts';
@@ -33,7 +34,8 @@ summary{cursor:pointer}.new{background:#ffebe9;color:var(--fail);font-weight:700
 input[type=search]{padding:4px 8px;width:320px;border:1px solid var(--line);border-radius:6px}
 `;
 
-function evidenceBlock(x: ExchangeEvidence): string {
+/** `embedded`: the exchange went to the run's embedded Broker, which has stopped since; the repro says how to bring one back. */
+function evidenceBlock(x: ExchangeEvidence, embedded = false): string {
   const headers = (h: Record<string, string>) => Object.entries(h).map(([k, v]) => `${k}: ${v}`).join('\n');
   const req = `${x.request.method} ${x.request.url}\n${headers(x.request.headers)}${x.request.bodyExcerpt ? `\n\n${x.request.bodyExcerpt}` : x.request.bodyBytes ? `\n\n(${x.request.bodyBytes} bytes, not recorded)` : ''}`;
   const res = x.response
@@ -42,7 +44,7 @@ function evidenceBlock(x: ExchangeEvidence): string {
   return `<div class="evidence" data-exchange="${esc(x.id)}"><h3>${esc(x.operationId)} as ${esc(x.actor)} <span class="muted">exchange ${esc(x.id)} · ${esc(x.durationMs)} ms</span></h3>
 <div class="muted">request</div><pre class="request">${esc(req)}</pre>
 <div class="muted">response</div><pre class="response">${esc(res)}</pre>
-<div class="muted">repro</div><pre class="curl">${esc(curlFor(x))}</pre></div>`;
+<div class="muted">repro</div><pre class="curl">${esc(reproFor(x, embedded))}</pre></div>`;
 }
 
 function failuresSection(s: RunSummary): string {
@@ -52,7 +54,7 @@ function failuresSection(s: RunSummary): string {
     const ev = c.exchangeIds.map((id) => s.evidence[id]).filter((x): x is ExchangeEvidence => !!x);
     return `<details class="failure ${esc(c.verdict)}"${i < 10 && isFailing(c.verdict) ? ' open' : ''} data-check="${esc(c.key)}"><summary>${badge(c.verdict)} <b>${esc(c.requirement)}</b> ${esc(c.name)}${c.contract ? ` <span class="muted">(${esc(c.contract)} contract)</span>` : ''}</summary>
 <p class="message">${esc(c.message)}</p><p class="muted">evidence: ${c.testIds.map((t) => `test <code>${esc(t)}</code>`).join(', ')}${c.exchangeIds.length ? ` · exchanges ${c.exchangeIds.map((e) => `<code>${esc(e)}</code>`).join(', ')}` : ''}${c.occurrences > 1 ? ` · ${c.occurrences} occurrences` : ''}</p>
-${ev.length ? ev.map(evidenceBlock).join('') : '<p class="muted">no exchange recorded for this check</p>'}</details>`;
+${ev.length ? ev.map((x) => evidenceBlock(x, !!s.localBroker)).join('') : '<p class="muted">no exchange recorded for this check</p>'}</details>`;
   };
   return `<h2 id="failures">Failures and warnings (${bad.length})</h2>${bad.map(item).join('')}`;
 }
@@ -136,6 +138,7 @@ export function renderHtml(s: RunSummary, trendPoints: TrendPoint[]): string {
   ]
     .map(([k, v]) => `<div class="card"><span class="muted">${esc(k)}</span><b>${esc(v)}</b></div>`)
     .join('');
+  const banner = mutationBanner(s.localBroker?.mutations);
   const incomplete = s.incomplete
     ? `<div class="incomplete"><h3>The run did not finish</h3><ul>${s.incomplete.reasons.map((r) => `<li>${esc(r)}</li>`).join('')}</ul>${
         s.incomplete.testsNotEnded.length ? `<p>Started, never ended:</p><ul>${s.incomplete.testsNotEnded.map((t) => `<li>${esc(t.title)}</li>`).join('')}</ul>` : ''
@@ -156,7 +159,7 @@ export function renderHtml(s: RunSummary, trendPoints: TrendPoint[]): string {
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
 <title>${esc(s.verdict)} · ${esc(s.environment)} · Broker conformance ${esc(s.runId)}</title><style>${BASE_CSS}</style></head>
 <body>
-<header><div id="verdict" class="verdict ${esc(s.verdict)}">${esc(s.verdict)}</div>
+<header>${banner ? `<div id="mutation-banner" class="incomplete" role="alert"><b>${esc(banner)}</b></div>` : ''}<div id="verdict" class="verdict ${esc(s.verdict)}">${esc(s.verdict)}</div>
 <h1>Broker conformance · <span id="environment">${esc(s.environment)}</span></h1>
 <p class="muted">run <code>${esc(s.runId)}</code> · Broker <code>${esc(s.brokerBaseUrl ?? 'unknown')}</code> · ${esc(s.startedAt ?? '?')} → ${esc(s.endedAt ?? '?')}${s.durationMs !== null ? ` (${(s.durationMs / 1000).toFixed(1)} s)` : ''}</p>
 <p class="muted">contracts: ${s.contracts.map((c) => `<b>${esc(c.name)}</b> <code title="${esc(c.source)}">${esc(c.sha256.slice(0, 12))}</code> (${c.findings.error} errors, ${c.findings.warning} warnings)`).join(' · ') || 'none'}</p>

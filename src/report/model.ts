@@ -96,6 +96,8 @@ export interface RunSummary {
   counts: Record<CheckVerdict, number>;
   /** `failed`: an assertion about the Broker failed; `errored`: stopped by a transport error, a timeout or the harness; `notRun`: never ran (planned and not started, or stopped before its body). */
   tests: { started: number; ended: number; passed: number; failed: number; errored: number; skipped: number; interrupted: number; notEnded: number; notRun: number };
+  /** Present when the run used the embedded local Broker; `mutations` are the deliberate faults it ran with (see the banner). */
+  localBroker?: { mutations: { name: string; description: string }[] };
   /** Present when the run stopped trying the Broker after consecutive transport failures. */
   unreachable?: { since: string; baseUrl: string; cause: string; failures: number };
   incomplete: null | {

@@ -400,6 +400,7 @@ export async function summarizeRun(runDir: string, options: SummarizeOptions = {
       notRun: notStarted.length + stoppedTests,
     },
     ...(unreachable ? { unreachable } : {}),
+    ...(starts.some((x) => x.localBroker) ? { localBroker: { mutations: [...new Map(starts.flatMap((x) => x.localBroker?.mutations ?? []).map((m) => [m.name, m])).values()] } } : {}),
     incomplete: incomplete ? { reasons, testsNotEnded: notEnded, testsNotRun: notRun.map((p) => ({ testId: p.testId, title: p.title })) } : null,
     coverage: {
       transitions,
