@@ -59,3 +59,32 @@ test('a run with a mutation active carries the banner on its report; a run witho
   const clean = await report([]);
   expect(clean.html).not.toContain('mutation-banner');
 });
+
+test('report summary: Markdown for a CI step summary with the verdict, counts, new failures apart from new errors, and the artifact', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'markdown-'));
+  const at = (s: number) => new Date(Date.UTC(2026, 11, 6, 2, 30, s)).toISOString();
+  const run = async (id: string, s: number, outcomes: Record<string, { status: string; failureKind?: 'assertion' | 'transport' }>) => {
+    const dir = join(root, 'handmade', id);
+    mkdirSync(join(dir, 'ledger'), { recursive: true });
+    const entries: LedgerEntry[] = [{ type: 'run-start', formatVersion: 1, runId: id, environment: 'handmade', brokerBaseUrl: 'https://broker.example', contracts: [], at: at(s), pid: 1 }];
+    for (const [title, o] of Object.entries(outcomes)) {
+      entries.push({ type: 'test-start', testId: title, title: `x.spec.ts › ${title}`, file: 'x.spec.ts', tags: [], at: at(s) });
+      entries.push({ type: 'test-end', testId: title, title: `x.spec.ts › ${title}`, file: 'x.spec.ts', tags: [], status: o.status, ...(o.failureKind ? { failureKind: o.failureKind } : {}), at: at(s + 1) });
+    }
+    entries.push({ type: 'run-end', runId: id, at: at(s + 2) });
+    writeFileSync(join(dir, 'ledger', 'worker-0-1.ndjson'), `${entries.map((e) => JSON.stringify(e)).join('\n')}\n`);
+    await buildRunReport(dir, { oracle: {}, skipContracts: true, warn: () => {} });
+    return dir;
+  };
+  await run('n1', 0, { 'LC-CONFIRM-002 confirm | 204': { status: 'passed' }, 'SEARCH-001 search': { status: 'passed' } });
+  const tonight = await run('n2', 10, { 'LC-CONFIRM-002 confirm | 204': { status: 'failed', failureKind: 'assertion' }, 'SEARCH-001 search': { status: 'failed', failureKind: 'transport' } });
+  const out: string[] = [];
+  const { main } = await import('../../src/cli/main.ts');
+  expect(await main(['report', 'summary', tonight, '--artifact', 'conformance-handmade'], { out: (s) => out.push(s), err: () => {} })).toBe(0);
+  const md = out.join('\n');
+  expect(md).toMatch(/^### Broker conformance handmade: FAIL\n/);
+  expect(md).toContain('| FAIL | ERROR | WARN | NOT_RUN | PASS | INFO | SKIP |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n| 1 | 1 | 0 | 0 | 0 | 0 | 0 |');
+  expect(md).toContain('**New failures since the previous run (1):**\n- `test:x.spec.ts › LC-CONFIRM-002 confirm | 204` (LC-CONFIRM-002): failed');
+  expect(md).toContain('**New errors since the previous run (not held against the Broker) (1):**\n- `test:x.spec.ts › SEARCH-001 search` (SEARCH-001): ERROR, the Broker could not be reached');
+  expect(md.trimEnd().split('\n').at(-1)).toBe('Full report: `n2/index.html` in the artifact **conformance-handmade**.');
+});

@@ -11,7 +11,7 @@ import { RunDirectoryError } from '../report/summarize.ts';
 import { contractLint } from './contract-lint.ts';
 import { doctor } from './doctor.ts';
 import { EXIT_USAGE } from './exit-codes.ts';
-import { reportBuild, reportDiff, reportOpen } from './report.ts';
+import { reportBuild, reportDiff, reportOpen, reportSummary } from './report.ts';
 import { conformanceRun } from './run.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -96,6 +96,17 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
     .option('--json', 'print the diff as JSON')
     .action(async (a: string, b: string, options: { html?: string; json?: boolean }) => {
       exitCode = await reportDiff(a, b, options, io);
+    });
+  report
+    .command('summary')
+    .description(
+      "a run as Markdown for a CI step summary: verdict, counts (FAIL apart from ERROR), why it is INCOMPLETE, an active mutation, " +
+        "the checks that newly fail or newly error since the environment's previous run, and where the report is. Exit 0.",
+    )
+    .argument('<env|run>', 'environment name (its latest run), run id or run directory path')
+    .option('--artifact <name>', 'the CI artifact the environment folder is uploaded as; the report is then named by its path inside it')
+    .action(async (target: string, options: { artifact?: string }) => {
+      exitCode = await reportSummary(target, options, io);
     });
   report
     .command('build')
