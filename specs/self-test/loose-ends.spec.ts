@@ -6,6 +6,7 @@ import { expect, test } from '@playwright/test';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { describeMutations } from '../../fixtures/target.ts';
 import type { LedgerEntry } from '../../src/ledger/entries.ts';
 import { buildRunReport } from '../../src/report/build.ts';
@@ -87,4 +88,17 @@ test('report summary: Markdown for a CI step summary with the verdict, counts, n
   expect(md).toContain('**New failures since the previous run (1):**\n- `test:x.spec.ts › LC-CONFIRM-002 confirm | 204` (LC-CONFIRM-002): failed');
   expect(md).toContain('**New errors since the previous run (not held against the Broker) (1):**\n- `test:x.spec.ts › SEARCH-001 search` (SEARCH-001): ERROR, the Broker could not be reached');
   expect(md.trimEnd().split('\n').at(-1)).toBe('Full report: `n2/index.html` in the artifact **conformance-handmade**.');
+});
+
+test('the nightly workflow passes inputs through environment variables, never into a shell line, and writes a Markdown step summary', () => {
+  const workflow = parseYaml(readFileSync(join(process.cwd(), '.github', 'workflows', 'nightly.yml'), 'utf8')) as { jobs: Record<string, { steps: { name?: string; run?: string; env?: Record<string, string> }[] }> };
+  const steps = Object.values(workflow.jobs).flatMap((j) => j.steps);
+  const scripts = steps.filter((s) => s.run);
+  expect(scripts.length).toBeGreaterThan(3);
+  for (const s of scripts) expect(s.run, `step ${s.name ?? s.run}`).not.toContain('${{');
+  const run = steps.find((s) => s.name === 'run')!;
+  expect(run.env?.GREP).toBe('${{ github.event.inputs.grep }}');
+  expect(run.run).toContain('args+=(--grep "$GREP")');
+  const summary = steps.find((s) => s.name === 'step summary')!;
+  expect(summary.run).toContain('npx broker-conformance report summary "$ENV_NAME" --artifact "conformance-$ENV_NAME" >> "$GITHUB_STEP_SUMMARY"');
 });
