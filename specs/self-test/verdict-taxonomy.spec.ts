@@ -226,3 +226,11 @@ test('the CLI against a closed loopback port (preflight off): one failed test co
   expect(readFileSync(join(runDir, 'index.html'), 'utf8')).toContain('Broker unreachable since');
   expect(validate(summary), JSON.stringify(validate.errors)).toBe(true);
 });
+
+test('JUnit shows a NOT_RUN test as skipped with its cause, not as passed', async () => {
+  const { renderJunit } = await import('../../src/report/junit.ts');
+  const dir = writeRun([runStart, start('t1', 'ADMIN-001 configure'), end('t1', 'ADMIN-001 configure', 'failed', { failureKind: 'assertion' }), runEnd]);
+  const s = await summarizeRun(dir, { ...NO_ORACLE, plan: [{ testId: 't1', title: title('ADMIN-001 configure') }, { testId: 't2', title: title('ADMIN-002 read back') }], notRunCauses: { t2: 'an earlier test of its serial block failed: ADMIN-001 configure' } });
+  const xml = renderJunit(s);
+  expect(xml).toContain('<property name="verdict" value="NOT_RUN"/></properties><skipped message="not run: an earlier test of its serial block failed: ADMIN-001 configure"/>');
+});

@@ -1,7 +1,7 @@
 /**
  * @module `junit.xml` from the summary: one testsuite per kind of check (tests, conditions, contract
  * checks), one testcase per check, named with its requirement id; FAIL is a failure, ERROR an error,
- * SKIP skipped, WARN passes with the warning in system-out.
+ * SKIP and NOT_RUN skipped, WARN passes with the warning in system-out.
  */
 import type { CheckKind, RunSummary } from './model.ts';
 
@@ -31,7 +31,7 @@ export function renderJunit(s: RunSummary): string {
             ? `<failure message="${xml(c.message)}" type="${xml(c.requirement)}">${xml(`${c.message}\nevidence: ${evidence}`)}</failure>`
             : c.verdict === 'ERROR'
               ? `<error message="${xml(c.message)}" type="harness">${xml(`${c.message}\nevidence: ${evidence}`)}</error>`
-              : c.verdict === 'SKIP'
+              : c.verdict === 'SKIP' || c.verdict === 'NOT_RUN'
                 ? `<skipped message="${xml(c.message)}"/>`
                 : c.verdict === 'WARN' || c.verdict === 'INFO'
                   ? `<system-out>${xml(`${c.verdict}: ${c.message}`)}</system-out>`
@@ -39,7 +39,7 @@ export function renderJunit(s: RunSummary): string {
         return `    <testcase classname="${xml(`${s.environment}.${kind}`)}" name="${xml(`${c.requirement} ${c.name}`)}" time="0"><properties><property name="requirement" value="${xml(c.requirement)}"/><property name="key" value="${xml(c.key)}"/><property name="verdict" value="${c.verdict}"/></properties>${body}</testcase>`;
       })
       .join('\n');
-    return `  <testsuite name="${xml(`${s.environment} ${label}`)}" tests="${checks.length}" failures="${count('FAIL')}" errors="${count('ERROR')}" skipped="${count('SKIP')}" timestamp="${xml(s.startedAt ?? '')}">\n${cases}\n  </testsuite>`;
+    return `  <testsuite name="${xml(`${s.environment} ${label}`)}" tests="${checks.length}" failures="${count('FAIL')}" errors="${count('ERROR')}" skipped="${count('SKIP', 'NOT_RUN')}" timestamp="${xml(s.startedAt ?? '')}">\n${cases}\n  </testsuite>`;
   });
   const incomplete = s.incomplete
     ? `  <testsuite name="${xml(`${s.environment} run`)}" tests="1" failures="0" errors="1" skipped="0">\n    <testcase classname="${xml(`${s.environment}.run`)}" name="run completed"><error message="INCOMPLETE" type="incomplete">${xml(s.incomplete.reasons.join('\n'))}</error></testcase>\n  </testsuite>\n`
