@@ -158,3 +158,19 @@ test('run against a custom environment at a closed loopback port: the preflight 
   expect(r.out).not.toContain('npx playwright');
   expect(readdirSync(r.reports)).toEqual([]);
 });
+
+test('a bare `playwright test --project=tt02` without the secrets stops in its global setup: every variable named, exit 2, nothing written', async () => {
+  const reports = mkdtempSync(join(tmpdir(), 'bare-'));
+  const vars = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', BROKER_REPORTS_DIR: reports, BROKER_SENDER_ORG: '991825827', BROKER_RECIPIENT_ORG: '986252932', BROKER_RESOURCE_ID: 'my-resource' };
+  const r = await new Promise<{ code: number | null; err: string }>((resolve) => {
+    const child = spawn('npx', ['playwright', 'test', '--project=tt02', '--reporter=line'], { cwd: process.cwd(), env: vars });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('close', (code) => resolve({ code, err }));
+  });
+  expect(r.code, r.err).toBe(2);
+  const lines = r.err.trim().split('\n').filter((l) => l.startsWith('broker-conformance: '));
+  expect(lines.filter((l) => /BROKER_MASKINPORTEN_(CLIENT_ID|PRIVATE_KEY|KID) is not set/.test(l))).toHaveLength(3);
+  expect(lines.at(-1)).toBe('broker-conformance: no test started: 3 preflight problem(s) (check with: npx broker-conformance doctor --env tt02)');
+  expect(readdirSync(reports)).toEqual([]);
+});

@@ -48,7 +48,8 @@ export async function conformanceRun(options: RunOptions, io: { out: (s: string)
     if (!contract.startsWith('http') && !existsSync(contract)) throw new UsageError(`no contract file at ${contract}`);
   }
   const id = process.env.BROKER_RUN_ID || newRunId();
-  const env: NodeJS.ProcessEnv = { ...process.env, BROKER_RUN_ID: id, PLAYWRIGHT_HTML_OPEN: 'never' };
+  // The preflight ran here (or was skipped on purpose): Playwright's global setup need not repeat it.
+  const env: NodeJS.ProcessEnv = { ...process.env, BROKER_RUN_ID: id, PLAYWRIGHT_HTML_OPEN: 'never', BROKER_PREFLIGHT_DONE: '1' };
   if (!builtin) env.BROKER_ENV_FILE = resolve(options.env);
   if (contract) env.BROKER_PUBLISHED_CONTRACT = contract;
   const args = ['playwright', 'test', `--project=${builtin ? options.env : 'custom'}`];
