@@ -39,6 +39,8 @@ if (process.env.BROKER_ENV_FILE) {
 
 export default defineConfig({
   forbidOnly: !!process.env.CI,
+  // A bare `npx playwright test --project=tt02` checks its configuration first (every missing variable at once).
+  globalSetup: './fixtures/preflight-setup.ts',
   retries: 0,
   timeout: 60_000,
   // Allure writes into a staging folder per run; the conformance reporter (last, so it runs after

@@ -154,7 +154,7 @@ function summaryWith(runId: string, checks: [string, RunSummary['checks'][number
   } as unknown as RunSummary;
 }
 
-test('diff: new failures, new passes, changes, and checks present on one side only', () => {
+test('diff: new failures, new errors apart from them, new passes, changes, and checks present on one side only', () => {
   const a = summaryWith('a', [['t:REQ-A-001', 'PASS'], ['t:REQ-B-001', 'FAIL'], ['t:REQ-C-001', 'PASS'], ['t:REQ-D-001', 'PASS'], ['t:REQ-E-001', 'PASS']]);
   const b = summaryWith('b', [['t:REQ-A-001', 'FAIL'], ['t:REQ-B-001', 'PASS'], ['t:REQ-C-001', 'SKIP'], ['t:REQ-E-001', 'PASS'], ['t:REQ-F-001', 'ERROR']]);
   const d = diffSummaries(a, b);
@@ -163,7 +163,7 @@ test('diff: new failures, new passes, changes, and checks present on one side on
     ['t:REQ-B-001', 'new-pass'],
     ['t:REQ-C-001', 'changed'],
     ['t:REQ-D-001', 'gone'],
-    ['t:REQ-F-001', 'new-failure'],
+    ['t:REQ-F-001', 'new-error'],
   ]);
   expect(d.unchanged).toBe(1);
 });

@@ -138,7 +138,7 @@ function fullRun(runId: string, fault: boolean): { dir: string; errors: Record<s
 
 // The last point is this run; a passing run after a failing one has new passes and no new failures.
 const trendOf = (runId: string, s: RunSummary): TrendPoint[] =>
-  Array.from({ length: 20 }, (_, i) => ({ runId: i === 19 ? runId : `r${i}`, at: at(i), verdict: i === 18 ? 'FAIL' : 'PASS', counts: s.counts, newFailures: [], newKnownDefects: [], newPasses: i === 19 && s.verdict === 'PASS' ? ['test:x › LC-HAPPY-001'] : [] }));
+  Array.from({ length: 20 }, (_, i) => ({ runId: i === 19 ? runId : `r${i}`, at: at(i), verdict: i === 18 ? 'FAIL' : 'PASS', counts: s.counts, newFailures: [], newErrors: [], newKnownDefects: [], newPasses: i === 19 && s.verdict === 'PASS' ? ['test:x › LC-HAPPY-001'] : [] }));
 
 async function page(file: string, browser: Browser) {
   const p = await browser.newPage({ viewport: { width: 1400, height: 900 } });

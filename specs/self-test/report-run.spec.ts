@@ -166,3 +166,11 @@ test('a real browser shows the verdict, a failure with its evidence and curl rep
     await browser.close();
   }
 });
+
+test('the faulty run names its mutation in the console; the clean run does not', () => {
+  expect(runs.mutated.out).toContain('MUTATION ACTIVE: the local Broker runs with deliberate faults (wrong-status-on-confirm: confirm download answers 200 instead of 204)');
+  expect(runs.clean.out).not.toContain('MUTATION ACTIVE');
+  const summary = JSON.parse(readFileSync(join(runDir('mutated'), 'summary.json'), 'utf8')) as RunSummary;
+  expect(summary.localBroker?.mutations.map((m) => m.name)).toEqual(['wrong-status-on-confirm']);
+  expect(readFileSync(join(runDir('mutated'), 'index.html'), 'utf8')).toContain('npm run broker:local -- --port ');
+});

@@ -1,8 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { REFERENCE_CONTRACT_PATH } from '../contract/index.ts';
 import { main } from './main.ts';
@@ -66,9 +67,9 @@ test('the installed command runs and explains itself', async () => {
 test('--help explains every command and its options', async () => {
   const help = async (...args: string[]) => (await promisify(execFile)('node', [join(process.cwd(), 'src', 'cli', 'bin.js'), ...args, '--help'])).stdout;
   const top = await help();
-  for (const command of ['contract', 'run', 'report']) expect(top).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+  for (const command of ['contract', 'run', 'doctor', 'report']) expect(top).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
   const run = await help('run');
-  for (const option of ['--env <name|file>', '--grep <regex>', '--contract <path|url>', '--workers <n>', '--strict']) expect(run).toContain(option);
+  for (const option of ['--env <name|file>', '--grep <regex>', '--contract <path|url>', '--workers <n>', '--strict', '--no-preflight']) expect(run).toContain(option);
   expect(run.replace(/\s+/g, " ")).toContain("Exit 0 on PASS, 1 on FAIL or INCOMPLETE, 2 on bad input");
   const report = await help('report');
   for (const command of ['open', 'diff', 'build']) expect(report).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
@@ -92,4 +93,102 @@ test('requirements with a prefix no id has: one line naming the areas, exit 2', 
   const r = await run('requirements', 'NOPE');
   expect(r.code).toBe(2);
   expect(r.err).toMatch(/^broker-conformance: no requirement id starts with 'NOPE' \(areas: LC, .*\bEVT\b.*\)$/);
+});
+
+/** The installed command in a child process with exactly these variables (plus PATH), reports in a fresh folder. */
+function bin(args: string[], vars: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string; reports: string }> {
+  const reports = mkdtempSync(join(tmpdir(), 'cli-reports-'));
+  return new Promise((resolve) => {
+    const child = spawn('node', [join(process.cwd(), 'src', 'cli', 'bin.js'), ...args], { cwd: process.cwd(), env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', BROKER_REPORTS_DIR: reports, ...vars } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('close', (code) => resolve({ code, out, err, reports }));
+  });
+}
+
+test('run --env tt02 with the organisations and resource set but no secrets: exit 2 before Playwright starts, all three Maskinporten variables named, nothing written', async () => {
+  const r = await bin(['run', '--env', 'tt02'], { BROKER_SENDER_ORG: '991825827', BROKER_RECIPIENT_ORG: '986252932', BROKER_RESOURCE_ID: 'my-resource' });
+  expect(r.code, r.err).toBe(2);
+  // Quick because nothing is started: no Playwright, no network (the configuration is checked first).
+  expect(r.out).not.toContain('npx playwright');
+  const lines = r.err.trim().split('\n');
+  for (const variable of ['BROKER_MASKINPORTEN_CLIENT_ID', 'BROKER_MASKINPORTEN_PRIVATE_KEY', 'BROKER_MASKINPORTEN_KID']) {
+    expect(lines.filter((l) => l.includes(variable)), variable).toHaveLength(1);
+  }
+  expect(lines.at(-1)).toBe('broker-conformance: run not started: 3 preflight problem(s); nothing was written (check again with: broker-conformance doctor --env tt02)');
+  expect(r.err).not.toMatch(/\n\s+at /);
+  expect(readdirSync(r.reports), 'no run directory, no history, no latest').toEqual([]);
+});
+
+test('doctor lists every problem at once and exits 2; an unknown mutation stops a run in one line', async () => {
+  const doc = await bin(['doctor', '--env', 'tt02']);
+  expect(doc.code).toBe(2);
+  expect(doc.err.trim().split('\n').filter((l) => l.startsWith('problem  '))).toHaveLength(6);
+  expect(doc.out).toContain('doctor tt02: 6 problem(s); a run would stop before its first test');
+
+  const mutated = await bin(['run', '--env', 'local', '--grep', 'LC-HAPPY-001'], { BROKER_LOCAL_MUTATIONS: 'confirm-answers-200' });
+  expect(mutated.code).toBe(2);
+  expect(mutated.err.trim().split('\n')[0]).toBe(
+    "broker-conformance: preflight: unknown local-Broker mutation 'confirm-answers-200' (known: wrong-status-on-confirm, omit-published-field, skip-upload-processing, wrong-error-code-on-reupload, extra-history-entry, drop-published-event)",
+  );
+  expect(readdirSync(mutated.reports)).toEqual([]);
+});
+
+test('--version prints the version of package.json and exits 0', async () => {
+  const version = (JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')) as { version: string }).version;
+  for (const flag of ['--version', '-V']) {
+    const r = await run(flag);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(version);
+  }
+});
+
+test('run against a custom environment at a closed loopback port: the preflight says the Broker is unreachable, exit 2, nothing written', async () => {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  const envFile = join(dir, 'closed.yaml');
+  const actor = (org: string) => `{ org: "0192:${org}", token: { kind: static, tokenEnv: CLOSED_PORT_TOKEN } }`;
+  writeFileSync(
+    envFile,
+    [
+      'name: closed-port',
+      'description: a Broker that is not there',
+      'kind: remote',
+      `brokerBaseUrl: http://127.0.0.1:${port}`,
+      `actors: { sender: ${actor('991825827')}, recipients: [${actor('986252932')}] }`,
+      'resources: [my-resource]',
+      'capabilities: { configureResources: false, serviceOwnerAdmin: false, clock: false, events: none, disableVirusScan: true, malwareWebhook: false, tus: false, faultInjection: false }',
+      'polling: { budgetMs: 1000, intervalMs: 100, maxIntervalMs: 200 }',
+      'rateLimits: {}',
+      'timeouts: { requestMs: 2000 }',
+    ].join('\n'),
+  );
+  const r = await bin(['run', '--env', envFile], { CLOSED_PORT_TOKEN: 'opaque-test-token' });
+  expect(r.code, r.err).toBe(2);
+  expect(r.err.trim().split('\n')).toEqual([
+    `broker-conformance: preflight: the Broker at http://127.0.0.1:${port} is unreachable: connection refused (ECONNREFUSED)`,
+    `broker-conformance: run not started: 1 preflight problem(s); nothing was written (check again with: broker-conformance doctor --env ${envFile})`,
+  ]);
+  expect(r.out).not.toContain('npx playwright');
+  expect(readdirSync(r.reports)).toEqual([]);
+});
+
+test('a bare `playwright test --project=tt02` without the secrets stops in its global setup: every variable named, exit 2, nothing written', async () => {
+  const reports = mkdtempSync(join(tmpdir(), 'bare-'));
+  const vars = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', BROKER_REPORTS_DIR: reports, BROKER_SENDER_ORG: '991825827', BROKER_RECIPIENT_ORG: '986252932', BROKER_RESOURCE_ID: 'my-resource' };
+  const r = await new Promise<{ code: number | null; err: string }>((resolve) => {
+    const child = spawn('npx', ['playwright', 'test', '--project=tt02', '--reporter=line'], { cwd: process.cwd(), env: vars });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('close', (code) => resolve({ code, err }));
+  });
+  expect(r.code, r.err).toBe(2);
+  const lines = r.err.trim().split('\n').filter((l) => l.startsWith('broker-conformance: '));
+  expect(lines.filter((l) => /BROKER_MASKINPORTEN_(CLIENT_ID|PRIVATE_KEY|KID) is not set/.test(l))).toHaveLength(3);
+  expect(lines.at(-1)).toBe('broker-conformance: no test started: 3 preflight problem(s) (check with: npx broker-conformance doctor --env tt02)');
+  expect(readdirSync(reports)).toEqual([]);
 });

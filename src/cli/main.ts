@@ -3,20 +3,27 @@
  * unknown option) is one line on stderr and exit 2, never a stack trace.
  */
 import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
 import { ConfigError } from '../config/errors.ts';
 import { ContractLoadError } from '../contract/index.ts';
 import { UnsupportedFormatError } from '../report/locate.ts';
 import { RunDirectoryError } from '../report/summarize.ts';
 import { contractDiff } from './contract-diff.ts';
 import { contractLint } from './contract-lint.ts';
+import { doctor } from './doctor.ts';
 import { EXIT_USAGE } from './exit-codes.ts';
-import { reportBuild, reportDiff, reportOpen } from './report.ts';
+import { reportBuild, reportDiff, reportOpen, reportSummary } from './report.ts';
 import { requirementsCommand } from './requirements.ts';
 import { conformanceRun } from './run.ts';
 import { doublesCommand } from './doubles.ts';
 import { DoublesStateError } from '../platform/doubles-state.ts';
 import { fuzz } from './fuzz.ts';
 import { UsageError } from './usage-error.ts';
+
+/** The version in package.json, the one source of it. */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
 
 export async function main(argv: string[], io = { out: (s: string) => console.log(s), err: (s: string) => console.error(s) }): Promise<number> {
   let exitCode = 0;
@@ -25,7 +32,8 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
     .description('Conformance and contract testing for the Altinn 3 Broker (Formidling).')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
-    .showHelpAfterError('(run broker-conformance --help for usage)');
+    .showHelpAfterError('(run broker-conformance --help for usage)')
+    .version(packageVersion(), '-V, --version', 'print the version of broker-conformance');
 
   const contract = program.command('contract').description('work with OpenAPI contracts of the Broker');
   contract
@@ -80,7 +88,8 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
     .option('--workers <n>', 'Playwright workers')
     .option('--broker-url <url>', 'the Broker to run against, for environments that take one (broker-dev: a Broker built from source, started with the settings `doubles` prints)')
     .option('--strict', 'count failures that a known Broker defect (src/oracle/known-defects.ts) explains as failures: they fail their tests and the run exits 1')
-    .action(async (options: { env: string; grep?: string; contract?: string; servedContract?: string; workers?: string; brokerUrl?: string; strict?: boolean }) => {
+    .option('--no-preflight', 'start the tests without the preflight (configuration, tokens, Broker reachable, clock); see the doctor command')
+    .action(async (options: { env: string; grep?: string; contract?: string; servedContract?: string; workers?: string; brokerUrl?: string; strict?: boolean; preflight?: boolean }) => {
       exitCode = await conformanceRun(options, io);
     });
 
@@ -124,6 +133,19 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
       exitCode = await fuzz(options, io);
     });
 
+  program
+    .command('doctor')
+    .description(
+      'check that an environment is ready for a run, as run does before its first test, and nothing else: every variable it needs is set ' +
+        '(all missing ones listed at once), every actor gets a token whose scope, organisation, issuer and lifetime are right, the Broker ' +
+        "is reachable and answers like a Broker (/health 200, or 401 without a token), and this machine's clock is within 30 s of the Broker's " +
+        'Date header. For the embedded Broker (local) it starts the Broker and its doubles. Writes nothing. Exit 0 when ready, 2 with one line per problem.',
+    )
+    .requiredOption('--env <name|file>', 'a built-in environment (local, at22, at23, at24, tt02, yt01) or an environment file (JSON/YAML)')
+    .action(async (options: { env: string }) => {
+      exitCode = await doctor(options, io);
+    });
+
   const report = program.command('report').description('find, compare and rebuild run reports under reports/ (or BROKER_REPORTS_DIR)');
   report
     .command('open')
@@ -147,6 +169,17 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
       exitCode = await reportDiff(a, b, options, io);
     });
   report
+    .command('summary')
+    .description(
+      "a run as Markdown for a CI step summary: verdict, counts (FAIL apart from ERROR), why it is INCOMPLETE, an active mutation, " +
+        "the checks that newly fail or newly error since the environment's previous run, and where the report is. Exit 0.",
+    )
+    .argument('<env|run>', 'environment name (its latest run), run id or run directory path')
+    .option('--artifact <name>', 'the CI artifact the environment folder is uploaded as; the report is then named by its path inside it')
+    .action(async (target: string, options: { artifact?: string }) => {
+      exitCode = await reportSummary(target, options, io);
+    });
+  report
     .command('build')
     .description("rebuild a run's summary.json, index.html and junit.xml from its ledger (after a crash, or with a newer harness)")
     .argument('<env|run>', 'environment name, run id or run directory path')
@@ -159,7 +192,11 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
     return exitCode;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : EXIT_USAGE;
-    if (e instanceof ContractLoadError || e instanceof ConfigError || e instanceof RunDirectoryError || e instanceof UnsupportedFormatError || e instanceof UsageError || e instanceof DoublesStateError) {
+    if (e instanceof ConfigError) {
+      for (const problem of e.problems) io.err(`broker-conformance: ${problem}`);
+      return EXIT_USAGE;
+    }
+    if (e instanceof ContractLoadError || e instanceof RunDirectoryError || e instanceof UnsupportedFormatError || e instanceof UsageError || e instanceof DoublesStateError) {
       io.err(`broker-conformance: ${e.message}`);
       return EXIT_USAGE;
     }

@@ -1,10 +1,12 @@
 /** @module `broker-conformance report open|diff|build`: find a run's page, compare two runs, rebuild a run's reports from its ledger. */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { reportsRoot } from '../ledger/run.ts';
 import { buildRunReport } from '../report/build.ts';
 import { diffSummaries, renderDiffHtml, renderDiffText } from '../report/diff.ts';
+import { readHistory, trend } from '../report/history.ts';
+import { renderMarkdown } from '../report/markdown.ts';
 import { environmentNames, latestRunDir, loadSummary, resolveRun } from '../report/locate.ts';
 import { RunDirectoryError } from '../report/summarize.ts';
 import { EXIT_OK } from './exit-codes.ts';
@@ -49,5 +51,17 @@ export async function reportDiff(a: string, b: string, options: { html?: string;
 export async function reportBuild(target: string, io: Io): Promise<number> {
   const built = await buildRunReport(resolveRun(target), { warn: io.err });
   io.out(`${built.summary.verdict}: ${built.files.html}`);
+  return EXIT_OK;
+}
+
+/** `report summary`: the run as Markdown for a CI step summary, with the new failures against the environment's previous run. */
+export async function reportSummary(target: string, options: { artifact?: string }, io: Io): Promise<number> {
+  const runDir = resolveRun(target);
+  const summary = await loadSummary(runDir);
+  const history = readHistory(join(dirname(runDir), 'history.ndjson'), io.err);
+  const point = trend(history, Number.MAX_SAFE_INTEGER).find((p) => p.runId === summary.runId);
+  // Inside an artifact of the environment's folder the report sits at <run-id>/index.html.
+  const report = options.artifact ? join(basename(runDir), 'index.html') : join(runDir, 'index.html');
+  io.out(renderMarkdown(summary, point, { report, ...(options.artifact ? { artifact: options.artifact } : {}) }).trimEnd());
   return EXIT_OK;
 }

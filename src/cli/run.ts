@@ -8,12 +8,16 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { builtinEnvironmentNames, loadEnvironment } from '../config/index.ts';
+import { builtinEnvironmentNames, environmentData, loadEnvironment } from '../config/index.ts';
+import { readUnreachableMarker, unreachableCause } from '../ledger/reachability.ts';
 import { newRunId, runDirectory } from '../ledger/run.ts';
 import { allureStagingDir, distributeAllureResults } from '../report/allure.ts';
 import { buildRunReport } from '../report/build.ts';
 import { loadSummary } from '../report/locate.ts';
+import { mutationBanner } from '../report/mutation-banner.ts';
+import { describeMutations, localMutations } from '../../fixtures/target.ts';
 import { ledgerFiles } from '../report/summarize.ts';
+import { runPreflight } from './doctor.ts';
 import { EXIT_NONCONFORMANT, EXIT_OK } from './exit-codes.ts';
 import { UsageError } from './usage-error.ts';
 import { openBrokerDevSession, reportDrift, type BrokerDevSession } from './broker-dev-run.ts';
@@ -29,6 +33,8 @@ export interface RunOptions {
   brokerUrl?: string;
   /** Failures a known Broker defect explains count as failures (exit 1). */
   strict?: boolean;
+  /** false (`--no-preflight`): start the tests without checking configuration, tokens and the Broker first. */
+  preflight?: boolean;
 }
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -43,21 +49,26 @@ function contractSource(given: string | undefined): string | undefined {
 
 export async function conformanceRun(options: RunOptions, io: { out: (s: string) => void; err: (s: string) => void }): Promise<number> {
   // Validate before spawning anything: an unknown environment or a bad file is a one-line usage error.
+  if (options.workers !== undefined && !/^[1-9]\d*$/.test(options.workers)) throw new UsageError(`--workers must be a positive integer, not '${options.workers}'`);
   const processEnv: NodeJS.ProcessEnv = { ...process.env };
   if (options.brokerUrl !== undefined) {
     if (!/^https?:\/\/[^\s/]+/i.test(options.brokerUrl)) throw new UsageError(`--broker-url must be an http(s) URL, not '${options.brokerUrl}'`);
     processEnv.BROKER_BASE_URL = options.brokerUrl.replace(/\/+$/, '');
   }
+  environmentData(options.env); // an unknown environment or a file that does not parse: one line, as for any bad argument
+  // The configuration first: every missing variable and schema problem at once, before anything starts.
+  const configured = await runPreflight(options.env, io, { env: processEnv, configurationOnly: true });
+  if (configured.stop !== undefined) return configured.stop;
   const environment = loadEnvironment(options.env, processEnv);
   if (processEnv.BROKER_BASE_URL && options.brokerUrl !== undefined && environment.brokerBaseUrl !== processEnv.BROKER_BASE_URL) {
     throw new UsageError(`environment ${environment.name} does not take --broker-url (its brokerBaseUrl is ${environment.brokerBaseUrl})`);
   }
   const builtin = builtinEnvironmentNames().includes(options.env);
-  if (options.workers !== undefined && !/^[1-9]\d*$/.test(options.workers)) throw new UsageError(`--workers must be a positive integer, not '${options.workers}'`);
   const contract = contractSource(options.contract);
   const servedContract = contractSource(options.servedContract);
   const id = process.env.BROKER_RUN_ID || newRunId();
-  const env: NodeJS.ProcessEnv = { ...processEnv, BROKER_RUN_ID: id, PLAYWRIGHT_HTML_OPEN: 'never' };
+  // The preflight runs here (or is skipped on purpose): Playwright's global setup need not repeat it.
+  const env: NodeJS.ProcessEnv = { ...processEnv, BROKER_RUN_ID: id, PLAYWRIGHT_HTML_OPEN: 'never', BROKER_PREFLIGHT_DONE: '1' };
   // broker-dev: the doubles answer (running, or started for this run), the Broker is seeded through its API,
   // and the workers read the same kept keys (an absolute state directory: Playwright runs in the project root).
   let session: BrokerDevSession | undefined;
@@ -66,6 +77,14 @@ export async function conformanceRun(options: RunOptions, io: { out: (s: string)
     env.BROKER_DEV_STATE_DIR = stateDirOf(environment);
     env.BROKER_DEV_CWD = process.env.BROKER_DEV_CWD ?? process.cwd();
     env.BROKER_RUN_STARTED = session.since;
+  }
+  // Then tokens, the Broker and the clock (for a Broker the harness does not start itself).
+  if (options.preflight !== false) {
+    const { stop } = await runPreflight(options.env, io, { env });
+    if (stop !== undefined) {
+      await session?.release();
+      return stop;
+    }
   }
   if (!builtin) env.BROKER_ENV_FILE = resolve(options.env);
   if (contract) env.BROKER_PUBLISHED_CONTRACT = contract;
@@ -79,6 +98,8 @@ export async function conformanceRun(options: RunOptions, io: { out: (s: string)
   if (workers) args.push('--workers', workers);
 
   io.out(`broker-conformance run ${id} against ${environment.name} (npx ${args.join(' ')})`);
+  const banner = mutationBanner(describeMutations(localMutations(environment)));
+  if (banner) io.out(banner);
   // Playwright runs in a process group of its own, so exactly one signal reaches it, from here: Ctrl-C
   // at a terminal, `kill -INT <pid>`, or SIGTERM (CI cancelling a job, `timeout`) all become one SIGINT
   // to that group: Playwright stops its workers and its reporter writes an INCOMPLETE report, while
@@ -106,6 +127,16 @@ export async function conformanceRun(options: RunOptions, io: { out: (s: string)
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // When the workers find the Broker unreachable, stop Playwright as Ctrl-C would: the tests that did not run are NOT_RUN with the cause.
+  const runDir = runDirectory(environment.name, id);
+  const watch = setInterval(() => {
+    const marker = readUnreachableMarker(runDir);
+    if (!marker || signals > 0) return;
+    clearInterval(watch);
+    signals++;
+    io.err(`broker-conformance: ${unreachableCause(marker)}; stopping the run, the tests not yet run are NOT_RUN`);
+    signalGroup('SIGINT');
+  }, 500);
   const code = await new Promise<number | null>((done) => {
     const c = spawn('npx', args, { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     child = c;
@@ -114,6 +145,7 @@ export async function conformanceRun(options: RunOptions, io: { out: (s: string)
     c.on('error', () => done(null));
     c.on('close', (exit) => done(exit));
   }).finally(() => {
+    clearInterval(watch);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   });
@@ -123,7 +155,6 @@ export async function conformanceRun(options: RunOptions, io: { out: (s: string)
     await session.release();
   }
 
-  const runDir = runDirectory(environment.name, id);
   if (ledgerFiles(runDir).length === 0) {
     io.out(`conformance ${environment.name}: INCOMPLETE, no test wrote a ledger (playwright exited with ${code ?? 'an error'}); nothing to report in ${runDir}`);
     return EXIT_NONCONFORMANT;
@@ -136,6 +167,7 @@ export async function conformanceRun(options: RunOptions, io: { out: (s: string)
   const summary = await loadSummary(runDir);
   const known = summary.knownDefects?.items.filter((d) => d.status !== 'NOT_EXERCISED') ?? [];
   for (const d of known) io.out(`${d.status === 'FIXED' ? 'FIXED known defect' : options.strict ? 'known defect (strict: counts as a failure)' : 'known defect'} ${d.id}: ${d.title} (${d.checks.length} checks)`);
+  if (banner) io.out(banner);
   io.out(`verdict: ${summary.verdict}`);
   io.out(`report: ${join(runDir, 'index.html')}`);
   return summary.verdict === 'PASS' ? EXIT_OK : EXIT_NONCONFORMANT;

@@ -34,8 +34,19 @@ test("the tt02 profile runs the local Broker behind the tt02 gateway with tt02's
   expect(profile.polling).toEqual(tt02.polling);
 });
 
-test('a missing placeholder variable is named with the field that needs it', () => {
-  expect(() => loadEnvironment('tt02', {})).toThrow(/\/actors\/sender\/org needs environment variable BROKER_SENDER_ORG/);
+test('every missing placeholder variable is named at once, with the fields that need it', () => {
+  let error: ConfigError | undefined;
+  try {
+    loadEnvironment('tt02', {});
+  } catch (e) {
+    error = e as ConfigError;
+  }
+  expect(error).toBeInstanceOf(ConfigError);
+  expect(error!.problems).toEqual([
+    "environment 'tt02': environment variable BROKER_SENDER_ORG is not set (needed by /actors/sender/org, /actors/sender/token/systemUserOrg)",
+    "environment 'tt02': environment variable BROKER_RECIPIENT_ORG is not set (needed by /actors/recipients/0/org, /actors/recipients/0/token/systemUserOrg)",
+    "environment 'tt02': environment variable BROKER_RESOURCE_ID is not set (needed by /resources/0)",
+  ]);
 });
 
 test('an unknown environment lists the built-in names', () => {
@@ -55,16 +66,16 @@ const local = () => JSON.parse(JSON.stringify(loadEnvironment('local', {}))) as 
 test('a custom file is validated and the bad field is named', () => {
   const bad = local();
   bad.actors.sender.org = '991825827';
-  expect(() => loadEnvironment(writeEnv(bad), {})).toThrow(/\/actors\/sender\/org must match pattern/);
+  expect(() => loadEnvironment(writeEnv(bad), {})).toThrow(/\/actors\/sender\/org must match \^0192:\[0-9\]\{9\}\$ \(organisation number/);
   const bad2 = local();
   bad2.capabilities.events = 'carrier-pigeon';
-  expect(() => loadEnvironment(writeEnv(bad2), {})).toThrow(/\/capabilities\/events must be equal to one of the allowed values \(webhook, poll, none\)/);
+  expect(() => loadEnvironment(writeEnv(bad2), {})).toThrow(/\/capabilities\/events must be one of webhook, poll, none/);
 });
 
 test('a secret written into the file is refused: only variable names are allowed', () => {
   const bad = local();
   bad.actors.sender.token = { kind: 'static', token: 'eyJhbGciOi...' };
-  expect(() => loadEnvironment(writeEnv(bad), {})).toThrow(/\/actors\/sender\/token must NOT have additional properties 'token'/);
+  expect(() => loadEnvironment(writeEnv(bad), {})).toThrow(/\/actors\/sender\/token has an unknown field 'token'/);
 });
 
 test('YAML files load; broken files give a one-line reason', () => {
@@ -86,4 +97,40 @@ test('an environment says what its outsider is and whether scanning is simulated
   const bad2 = local();
   bad2.capabilities.malwareScan = 'maybe';
   expect(() => loadEnvironment(writeEnv(bad2), {})).toThrow(/\/capabilities\/malwareScan must be equal to one of the allowed values \(real, simulated\)/);
+});
+
+/** The problems of a configuration error, one line each. */
+function problemsOf(f: () => unknown): string[] {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  throw new Error('no ConfigError');
+}
+
+test('broken files are located by line and column, in one line, with no value quoted', () => {
+  const [json] = problemsOf(() => loadEnvironment(writeEnv('{"name": "x",\n "kind": }'), {}));
+  expect(json).toMatch(/is not valid JSON: line 2, column 10: invalid character '\}'$/);
+  expect(problemsOf(() => loadEnvironment(writeEnv('{"name": "x",\n "kind": 1,}'), {}))[0]).toMatch(/is not valid JSON: line 2, column 12: /);
+  expect(problemsOf(() => loadEnvironment(writeEnv('name: x\nname: y\n', 'yaml'), {}))[0]).toMatch(/is not valid YAML: line 2, column 1: Map keys must be unique$/);
+  expect(problemsOf(() => loadEnvironment(writeEnv('a: [b', 'yaml'), {}))[0]).toMatch(/is not valid YAML: line 1, column 6: Flow sequence .* end with a \]$/);
+  expect(problemsOf(() => loadEnvironment(writeEnv('- a\n', 'yaml'), {}))[0]).toMatch(/must hold an object \(a mapping of fields\), not a list$/);
+  expect(problemsOf(() => loadEnvironment(writeEnv('  \n', 'yaml'), {}))[0]).toMatch(/is empty$/);
+});
+
+test('schema problems: one line each, every one reported, alternatives read as "needs one of"', () => {
+  const bad = local();
+  bad.actors.sender.org = '123';
+  bad.actors.sender.token = { kind: 'maskinporten', clientIdEnv: 'X', scopes: ['a'], bogus: 1 };
+  bad.polling.budgetMs = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC';
+  const problems = problemsOf(() => loadEnvironment(writeEnv(bad), {}));
+  expect(problems.map((p) => p.replace(/^environment file \S+: /, ''))).toEqual([
+    '/actors/sender/org must match ^0192:[0-9]{9}$ (organisation number with its ISO 6523 prefix, e.g. 0192:991825827)',
+    "/actors/sender/token needs one of 'privateKeyEnv', 'privateKeyFileEnv'",
+    "/actors/sender/token has an unknown field 'bogus'",
+    '/polling/budgetMs must be an integer, not a string',
+  ]);
+  expect(problems.join('\n')).not.toContain('MIIEvQ');
 });

@@ -21,6 +21,8 @@ export interface RunStartEntry {
   rateLimits?: Record<string, number>;
   at: string;
   pid: number;
+  /** Present when the harness started the embedded local Broker: the deliberate faults it runs with (none in a real conformance run). */
+  localBroker?: { mutations: { name: string; description: string }[] };
 }
 
 export interface TestBoundaryEntry {
@@ -32,8 +34,19 @@ export interface TestBoundaryEntry {
   /** On test-end: Playwright's status (passed, failed, skipped, timedOut, interrupted). */
   status?: string;
   skipReason?: string;
+  /**
+   * On test-end of a failed or timed-out test: what stopped it. `assertion`: a check about the
+   * Broker failed (a FAIL); `transport`: the Broker could not be reached (refused, reset, timeout);
+   * `timeout`: the test ran out of time; `harness`: the harness or its configuration threw. Only
+   * `assertion` is a FAIL against a Broker requirement; the others are ERROR.
+   */
+  failureKind?: FailureKind;
+  /** On test-end: the test was stopped before its body ran, for this cause (the Broker unreachable). */
+  notRun?: string;
   at: string;
 }
+
+export type FailureKind = 'assertion' | 'transport' | 'timeout' | 'harness';
 
 export interface HttpEvidence {
   method: string;

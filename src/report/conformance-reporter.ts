@@ -13,6 +13,7 @@ import { reportsRoot, runId } from '../ledger/run.ts';
 import { allureStagingDir, distributeAllureResults } from './allure.ts';
 import { buildRunReport } from './build.ts';
 import { environmentNames } from './locate.ts';
+import { mutationBanner } from './mutation-banner.ts';
 import { ledgerFiles, type PlannedTest } from './summarize.ts';
 
 const ANSI = /\u001b\[[0-9;]*m/g;
@@ -30,12 +31,37 @@ export function pacingLine(p: Pacing): string {
 
 export function verdictLine(environment: string, verdict: string, counts: Record<string, number>, indexHtml: string): string {
   const known = counts.KNOWN_DEFECT ? `, ${counts.KNOWN_DEFECT} known Broker defects` : '';
-  return `conformance ${environment}: ${verdict} (${counts.PASS ?? 0} passed, ${(counts.FAIL ?? 0) + (counts.ERROR ?? 0)} failed${known}, ${counts.WARN ?? 0} warnings, ${counts.SKIP ?? 0} skipped checks) report: ${indexHtml}`;
+  const notRun = counts.NOT_RUN ? `, ${counts.NOT_RUN} not run` : '';
+  return `conformance ${environment}: ${verdict} (${counts.PASS ?? 0} passed, ${counts.FAIL ?? 0} failed, ${counts.ERROR ?? 0} errors${known}, ${counts.WARN ?? 0} warnings, ${counts.SKIP ?? 0} skipped${notRun} checks) report: ${indexHtml}`;
+}
+
+/**
+ * Tests Playwright skipped without starting them because an earlier test of their serial block
+ * failed: each with that cause, so the summary lists them as NOT_RUN instead of calling the run
+ * unfinished. (Tests skipped on purpose, `test.skip` or `test.fixme`, expect to be skipped and are
+ * not among them.)
+ */
+export function serialSkipCauses(tests: TestCase[], outcome: (t: TestCase) => TestResult['status'] | undefined): Record<string, string> {
+  const causes: Record<string, string> = {};
+  for (const test of tests) {
+    if (outcome(test) !== 'skipped' || test.expectedStatus === 'skipped') continue;
+    for (let suite: Suite | undefined = test.parent; suite && suite.type === 'describe'; suite = suite.parent) {
+      const siblings = suite.allTests();
+      const failed = siblings.slice(0, siblings.indexOf(test)).find((t) => t.outcome() === 'unexpected');
+      if (failed) {
+        causes[test.id] = `an earlier test of its serial block failed: ${failed.title}`;
+        break;
+      }
+    }
+  }
+  return causes;
 }
 
 export default class ConformanceReporter implements Reporter {
   private readonly plans = new Map<string, PlannedTest[]>();
   private readonly errors: Record<string, string> = {};
+  private readonly tests = new Map<string, TestCase[]>();
+  private readonly statuses = new Map<string, TestResult['status']>();
   /** Projects with at least one test that began (none for `--list`). */
   private readonly begun = new Set<string>();
 
@@ -47,6 +73,7 @@ export default class ConformanceReporter implements Reporter {
         project.name,
         projectSuite.allTests().map((t) => ({ testId: t.id, title: t.titlePath().slice(2).join(' › ') })),
       );
+      this.tests.set(project.name, projectSuite.allTests());
     }
   }
 
@@ -56,6 +83,7 @@ export default class ConformanceReporter implements Reporter {
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
+    this.statuses.set(test.id, result.status);
     const error = result.errors[0]?.message;
     if (error && !this.errors[test.id]) this.errors[test.id] = error.replace(ANSI, '').split('\n').slice(0, 6).join('\n');
   }
@@ -94,10 +122,14 @@ export default class ConformanceReporter implements Reporter {
       console.log(`conformance: Allure results not moved: ${(e as Error).message}`);
     }
     for (const dir of runDirs) {
-      const plan = [...byProject].filter(([, t]) => t.runDir === dir).flatMap(([p]) => this.plans.get(p) ?? []);
+      const projects = [...byProject].filter(([, t]) => t.runDir === dir).map(([p]) => p);
+      const plan = projects.flatMap((p) => this.plans.get(p) ?? []);
+      const notRunCauses = serialSkipCauses(projects.flatMap((p) => this.tests.get(p) ?? []), (t) => this.statuses.get(t.id));
       try {
-        const built = await buildRunReport(dir, { plan, testErrors: this.errors, interrupted: result.status === 'interrupted' || result.status === 'timedout', warn: (m) => console.log(m) });
+        const built = await buildRunReport(dir, { plan, notRunCauses, testErrors: this.errors, interrupted: result.status === 'interrupted' || result.status === 'timedout', warn: (m) => console.log(m) });
         const shown = relative(process.cwd(), built.files.html);
+        const banner = mutationBanner(built.summary.localBroker?.mutations);
+        if (banner) console.log(banner);
         console.log(verdictLine(built.summary.environment, built.summary.verdict, built.summary.counts, shown.startsWith('..') ? built.files.html : shown));
         if (built.summary.pacing) console.log(pacingLine(built.summary.pacing));
         const served = servedChangeLine(built.summary.servedContract);

@@ -37,3 +37,26 @@ export function curlFor(x: ExchangeEvidence, o: { bodyFile?: string } = {}): str
   }
   return parts.join(' ');
 }
+
+/**
+ * The repro of an exchange. For the run's embedded Broker, which stopped with the run, it first says
+ * how to bring a local Broker back on the same port and get a token from its dev issuer (the run's
+ * transfers are not there any more: initialize a new one where the request needs an id).
+ */
+export function reproFor(x: ExchangeEvidence, embedded: boolean): string {
+  const curl = curlFor(x);
+  if (!embedded) return curl;
+  let url: URL;
+  try {
+    url = new URL(x.request.url);
+  } catch {
+    return curl;
+  }
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  return [
+    `# This run's local Broker stopped with the run. Bring one up on the same port: npm run broker:local -- --port ${port}`,
+    `# then take a token from its dev issuer (sender of the default seed; a transfer id of the run must be initialized again):`,
+    `TOKEN=$(curl -s -X POST '${url.origin}/_emulator/tokens' -H 'content-type: application/json' -d '{"org":"991825827","scopes":["altinn:broker.write","altinn:broker.read"]}' | sed -E 's/.*"token":"([^"]+)".*/\\1/')`,
+    curl,
+  ].join('\n');
+}

@@ -1,15 +1,18 @@
 /**
  * @module Each environment's run history, `reports/<env>/history.ndjson`: one compact line per run
  * (id, time, verdict, counts, every check's verdict as one letter). Appending is idempotent per run
- * id; a corrupt line is skipped with a warning, never fatal.
+ * id; a corrupt line is skipped with a warning, never fatal. ERROR (the harness, its configuration,
+ * an unreachable Broker) is counted apart from FAIL (a Broker requirement not met): a night when
+ * the Broker was down shows new errors, not new failures.
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { Verdict } from '../contract/index.ts';
 import type { CheckVerdict, RunSummary, RunVerdict } from './model.ts';
 
 export const HISTORY_FORMAT_VERSION = 1;
 
-const LETTER: Record<CheckVerdict, string> = { PASS: 'P', FAIL: 'F', WARN: 'W', SKIP: 'S', INFO: 'I', ERROR: 'E', KNOWN_DEFECT: 'K' };
+const LETTER: Record<CheckVerdict, string> = { PASS: 'P', FAIL: 'F', WARN: 'W', SKIP: 'S', INFO: 'I', ERROR: 'E', KNOWN_DEFECT: 'K', NOT_RUN: 'N' };
 const FROM_LETTER = Object.fromEntries(Object.entries(LETTER).map(([v, l]) => [l, v])) as Record<string, CheckVerdict>;
 
 export interface HistoryLine {
@@ -18,9 +21,9 @@ export interface HistoryLine {
   at: string | null;
   endedAt: string | null;
   verdict: RunVerdict;
-  /** Lines written before KNOWN_DEFECT existed are read with a count of 0. */
-  counts: Record<CheckVerdict, number>;
-  /** Check key → verdict letter (P F W S I E, K for a known Broker defect). */
+  /** Checks per verdict; lines written before KNOWN_DEFECT or NOT_RUN existed lack them. */
+  counts: Partial<Record<CheckVerdict, number>> & Record<Verdict, number>;
+  /** Check key → verdict letter (P F W S I E, K for a known Broker defect, N for NOT_RUN). */
   checks: Record<string, string>;
 }
 
@@ -72,8 +75,11 @@ export interface TrendPoint {
   runId: string;
   at: string | null;
   verdict: RunVerdict;
-  counts: Record<CheckVerdict, number>;
+  counts: HistoryLine['counts'];
+  /** Checks that FAIL now and did not FAIL the run before (a Broker requirement newly not met). */
   newFailures: string[];
+  /** Checks that are ERROR now and were neither FAIL nor ERROR before (harness, configuration, reachability). */
+  newErrors: string[];
   /** Checks that pass after failing, or after failing as a known defect (the defect fixed). */
   newPasses: string[];
   /** Checks that now fail as a known defect, having passed or been absent before. */
@@ -82,7 +88,7 @@ export interface TrendPoint {
 
 const failing = (l: string | undefined) => l === 'F' || l === 'E';
 
-/** The last `limit` runs, each with the checks that newly fail or newly pass against the run before it. */
+/** The last `limit` runs, each with the checks that newly fail, newly error or newly pass against the run before it. */
 export function trend(lines: HistoryLine[], limit = 20): TrendPoint[] {
   const ordered = [...lines].sort((a, b) => (a.at ?? '').localeCompare(b.at ?? '') || a.runId.localeCompare(b.runId));
   const points = ordered.map((line, i) => {
@@ -93,7 +99,8 @@ export function trend(lines: HistoryLine[], limit = 20): TrendPoint[] {
       at: line.at,
       verdict: line.verdict,
       counts: line.counts,
-      newFailures: prev ? keys.filter((k) => failing(line.checks[k]) && !failing(prev.checks[k])) : [],
+      newFailures: prev ? keys.filter((k) => line.checks[k] === 'F' && prev.checks[k] !== 'F') : [],
+      newErrors: prev ? keys.filter((k) => line.checks[k] === 'E' && !failing(prev.checks[k])) : [],
       newPasses: prev ? keys.filter((k) => line.checks[k] === 'P' && (failing(prev.checks[k]) || prev.checks[k] === 'K')) : [],
       newKnownDefects: prev ? keys.filter((k) => line.checks[k] === 'K' && prev.checks[k] !== 'K' && !failing(prev.checks[k])) : [],
     };

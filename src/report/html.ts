@@ -6,7 +6,8 @@
  * long tables, collapsed and filterable. Verdicts it does not know render in a neutral style.
  */
 import type { Verdict } from '../contract/index.ts';
-import { curlFor } from './curl.ts';
+import { reproFor } from './curl.ts';
+import { mutationBanner } from './mutation-banner.ts';
 import type { TrendPoint } from './history.ts';
 import { isFailing, worst, type CheckSummary, type CoverageBlock, type CoverageItem, type ExchangeEvidence, type FailureGroup, type RunSummary } from './model.ts';
 import { BROKER_STATES, REFERENCE_TRANSITIONS, stateDiagramSvg, type EdgeState } from './state-diagram.ts';
@@ -66,7 +67,8 @@ export function readableBody(excerpt: string | undefined, bytes: number, where: 
   return { text: shown, cut: `… cut: ${more}${beyond} — whole excerpt in ${where}` };
 }
 
-function exchangeBlock(x: ExchangeEvidence): string {
+/** `embedded`: the exchange went to the run's embedded Broker, which has stopped since; the repro says how to bring one back. */
+function exchangeBlock(x: ExchangeEvidence, embedded = false): string {
   const where = `ledger/${x.ledgerFile ?? 'worker-*.ndjson'}, exchange ${x.id}`;
   const headers = (h: Record<string, string>) => Object.entries(h).map(([k, v]) => `${k}: ${v}`).join('\n');
   const body = (excerpt: string | undefined, bytes: number) => {
@@ -80,14 +82,14 @@ function exchangeBlock(x: ExchangeEvidence): string {
   return `<div class="evidence" data-exchange="${esc(x.id)}"><div class="muted">${esc(x.operationId)} as ${esc(x.actor)} · exchange <code>${esc(x.id)}</code> · ${esc(x.durationMs)} ms</div>
 <div class="muted">request</div><pre class="request">${req}</pre>
 <div class="muted">response</div><pre class="response">${res}</pre>
-<details><summary class="muted">repeat it with curl</summary><pre class="curl">${esc(curlFor(x))}</pre></details></div>`;
+<details><summary class="muted">repeat it with curl</summary><pre class="curl">${esc(reproFor(x, embedded))}</pre></details></div>`;
 }
 
 function checkItem(s: RunSummary, c: CheckSummary, i: number): string {
   const ev = c.exchangeIds.map((id) => s.evidence[id]).filter((x): x is ExchangeEvidence => !!x);
   return `<details class="failure ${esc(c.verdict)}"${i < 10 && isFailing(c.verdict) ? ' open' : ''} data-check="${esc(c.key)}"><summary>${badge(c.verdict)} <b>${esc(c.requirement)}</b> ${esc(c.name)}${c.knownDefect ? ` <span class="known">${esc(c.knownDefect)}</span>` : ''}${c.contract ? ` <span class="muted">(${esc(c.contract)} contract)</span>` : ''}</summary>
 <p class="message">${esc(c.message)}</p><p class="muted">evidence: ${c.testIds.map((t) => `test <code>${esc(t)}</code>`).join(', ')}${c.exchangeIds.length ? ` · exchanges ${c.exchangeIds.map((e) => `<code>${esc(e)}</code>`).join(', ')}` : ''}${c.occurrences > 1 ? ` · ${c.occurrences} occurrences` : ''}</p>
-${ev.length ? ev.map(exchangeBlock).join('') : '<p class="muted">no exchange recorded for this check</p>'}</details>`;
+${ev.length ? ev.map((x) => exchangeBlock(x, !!s.localBroker)).join('') : '<p class="muted">no exchange recorded for this check</p>'}</details>`;
 }
 
 /** The catalogued Broker defects: each with its status in this run, and the checks it explains with their evidence. */
@@ -129,7 +131,7 @@ ${shown.map((id) => requirementLine(id, requirements)).join('')}${others.length 
 <details class="fold fell"><summary>${g.checkKeys.length} check(s) and ${g.testKeys.length} test(s) failed with this cause</summary><table>${fell
     .map((c) => `<tr data-check="${esc(c.key)}"><td>${badge(c.verdict)}</td><td>${esc(c.kind)}</td><td><code>${esc(c.requirement)}</code> ${esc(c.name)}</td><td>${esc(c.message)}</td></tr>`)
     .join('')}</table></details>
-${first ? `<details class="fold exchange"${open ? ' open' : ''}><summary>the exchange that failed${g.exchangeIds.length > 1 ? ` (1 of ${g.exchangeIds.length})` : ''}</summary>${exchangeBlock(first)}</details>` : '<p class="muted">no exchange recorded for this cause</p>'}</section>`;
+${first ? `<details class="fold exchange"${open ? ' open' : ''}><summary>the exchange that failed${g.exchangeIds.length > 1 ? ` (1 of ${g.exchangeIds.length})` : ''}</summary>${exchangeBlock(first, !!s.localBroker)}</details>` : '<p class="muted">no exchange recorded for this cause</p>'}</section>`;
 }
 
 function failuresSection(s: RunSummary, requirements: Map<string, CoverageItem>): string {
@@ -152,7 +154,7 @@ function otherChecksSection(s: RunSummary): string {
         `<details class="fold"><summary>${badge(v)} ${list.length} check(s)</summary>${list
           .map((c) => {
             const ev = c.exchangeIds.map((id) => s.evidence[id]).find((x): x is ExchangeEvidence => !!x);
-            return `<details class="failure ${esc(c.verdict)}" data-check="${esc(c.key)}"><summary><b>${esc(c.requirement)}</b> ${esc(c.name)}</summary><p class="message">${esc(c.message)}</p>${ev ? exchangeBlock(ev) : ''}</details>`;
+            return `<details class="failure ${esc(c.verdict)}" data-check="${esc(c.key)}"><summary><b>${esc(c.requirement)}</b> ${esc(c.name)}</summary><p class="message">${esc(c.message)}</p>${ev ? exchangeBlock(ev, !!s.localBroker) : ''}</details>`;
           })
           .join('')}</details>`,
     )
@@ -269,6 +271,7 @@ export function renderHtml(s: RunSummary, trendPoints: TrendPoint[]): string {
   const requirements = new Map(s.coverage.requirements.items.map((i) => [i.key, i]));
   const drawable = transitions.filter((t) => t.split('->').every((state) => (BROKER_STATES as readonly string[]).includes(state)));
   const drawn = drawable.filter((t) => edges.get(t)?.covered).length;
+  const banner = mutationBanner(s.localBroker?.mutations);
   const incomplete = s.incomplete
     ? `<div class="incomplete"><h3>The run did not finish</h3><ul>${s.incomplete.reasons.map((r) => `<li>${esc(r)}</li>`).join('')}</ul>${
         s.incomplete.testsNotEnded.length ? `<p>Started, never ended:</p><ul>${s.incomplete.testsNotEnded.map((t) => `<li>${esc(t.title)}</li>`).join('')}</ul>` : ''
@@ -289,7 +292,7 @@ export function renderHtml(s: RunSummary, trendPoints: TrendPoint[]): string {
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
 <title>${esc(s.verdict)} · ${esc(s.environment)} · Broker conformance ${esc(s.runId)}</title><style>${BASE_CSS}</style></head>
 <body>
-<header><div id="verdict" class="verdict ${esc(s.verdict)}">${esc(s.verdict)}</div>
+<header>${banner ? `<div id="mutation-banner" class="incomplete" role="alert"><b>${esc(banner)}</b></div>` : ''}<div id="verdict" class="verdict ${esc(s.verdict)}">${esc(s.verdict)}</div>
 <h1>Broker conformance · <span id="environment">${esc(s.environment)}</span></h1>
 <p class="scope" id="scope">${scope}</p>
 <p class="muted">run <code>${esc(s.runId)}</code> · ${esc(s.startedAt ?? '?')} → ${esc(s.endedAt ?? '?')}${s.durationMs !== null ? ` (${(s.durationMs / 1000).toFixed(1)} s)` : ''} · contracts: ${s.contracts.map((c) => `<b>${esc(c.name)}</b> <code title="${esc(c.source)}">${esc(c.sha256.slice(0, 12))}</code> (${c.findings.error} errors, ${c.findings.warning} warnings)`).join(' · ') || 'none'}</p>

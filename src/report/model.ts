@@ -15,8 +15,12 @@ export type CoverageSource = 'oracle' | 'reference-diagram' | 'observed';
 
 export type CheckKind = 'test' | 'condition' | 'contract';
 
-/** A check's verdict: a result's verdict, or KNOWN_DEFECT for a FAIL a catalogued Broker defect explains. */
-export type CheckVerdict = Verdict | 'KNOWN_DEFECT';
+/**
+ * A check's verdict in the summary: a response check's or condition's verdict; KNOWN_DEFECT for a FAIL
+ * a catalogued Broker defect explains; or NOT_RUN for a test that never ran its body, with the cause in
+ * its message (the Broker unreachable, an earlier test of its serial block failed).
+ */
+export type CheckVerdict = Verdict | 'KNOWN_DEFECT' | 'NOT_RUN';
 
 /** How a catalogued Broker defect showed in this run. */
 export type KnownDefectStatus = 'OBSERVED' | 'FIXED' | 'NOT_EXERCISED';
@@ -146,9 +150,14 @@ export interface RunSummary {
     sha256: string;
     findings: { total: number; error: number; warning: number; info: number };
   }[];
-  /** Checks per verdict. */
+  /** Checks per verdict. FAIL is a Broker requirement not met; ERROR is the harness, its configuration or the Broker's reachability. */
   counts: Record<CheckVerdict, number>;
-  tests: { started: number; ended: number; passed: number; failed: number; skipped: number; interrupted: number; notEnded: number; notRun: number };
+  /** `failed`: an assertion about the Broker failed; `errored`: stopped by a transport error, a timeout or the harness; `notRun`: never ran (planned and not started, or stopped before its body). */
+  tests: { started: number; ended: number; passed: number; failed: number; errored: number; skipped: number; interrupted: number; notEnded: number; notRun: number };
+  /** Present when the run used the embedded local Broker; `mutations` are the deliberate faults it ran with (see the banner). */
+  localBroker?: { mutations: { name: string; description: string }[] };
+  /** Present when the run stopped trying the Broker after consecutive transport failures. */
+  unreachable?: { since: string; baseUrl: string; cause: string; failures: number };
   incomplete: null | {
     reasons: string[];
     testsNotEnded: { testId: string; title: string }[];
@@ -181,7 +190,7 @@ export interface RunSummary {
   servedContract?: ServedContractSummary | null;
 }
 
-export const VERDICTS: CheckVerdict[] = ['FAIL', 'ERROR', 'KNOWN_DEFECT', 'WARN', 'PASS', 'INFO', 'SKIP'];
+export const VERDICTS: CheckVerdict[] = ['FAIL', 'ERROR', 'KNOWN_DEFECT', 'WARN', 'NOT_RUN', 'PASS', 'INFO', 'SKIP'];
 
 /** Worst-first rank: the verdict of a group of results is the worst of them. */
 export function verdictRank(v: CheckVerdict): number {
@@ -192,6 +201,7 @@ export function worst<V extends CheckVerdict>(a: V, b: V): V {
   return verdictRank(a) <= verdictRank(b) ? a : b;
 }
 
+/** FAIL or ERROR: something went wrong (ERROR is not held against the Broker; see `counts`). */
 export function isFailing(v: CheckVerdict | undefined): boolean {
   return v === 'FAIL' || v === 'ERROR';
 }

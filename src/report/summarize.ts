@@ -9,7 +9,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { allChecks, describeResponseFinding, prepareContract, type ContractRole, type PreparedContract, type Verdict } from '../contract/index.ts';
 import { pacingOf } from './pacing.ts';
-import type { ExchangeEntry, LedgerEntry, RunStartEntry, TestBoundaryEntry, VerdictEntry } from '../ledger/entries.ts';
+import type { ExchangeEntry, FailureKind, LedgerEntry, RunStartEntry, TestBoundaryEntry, VerdictEntry } from '../ledger/entries.ts';
+import { readUnreachableMarker, unreachableCause } from '../ledger/reachability.ts';
 import { readLedger } from '../ledger/writer.ts';
 import { redactText } from '../ledger/redact.ts';
 import { cleanAssertion, assertionMessage } from './assertion-text.ts';
@@ -36,6 +37,8 @@ export interface SummarizeOptions {
   testErrors?: Record<string, string>;
   /** Playwright reported the run as interrupted or timed out. */
   interrupted?: boolean;
+  /** Planned tests that never started for a known cause (an earlier test of their serial block failed), by test id: NOT_RUN, not a sign of an unfinished run. */
+  notRunCauses?: Record<string, string>;
   /** Override the oracle (self-tests); default: load src/oracle when present. */
   oracle?: OracleCatalogue;
   /** Skip re-reading contracts (no findings list, no declared operations). */
@@ -72,8 +75,21 @@ function pct(covered: number, total: number | null): number | null {
   return total ? Math.round((covered / total) * 1000) / 10 : null;
 }
 
-const testVerdict = (status: string | undefined): Verdict =>
-  status === 'passed' ? 'PASS' : status === 'skipped' ? 'SKIP' : status === 'failed' || status === 'timedOut' ? 'FAIL' : 'ERROR';
+/** A failed test is a FAIL only when an assertion about the Broker failed; a transport error, a timeout or a harness exception is ERROR. */
+function testVerdict(end: TestBoundaryEntry): CheckVerdict {
+  if (end.notRun) return 'NOT_RUN';
+  if (end.status === 'passed') return 'PASS';
+  if (end.status === 'skipped') return 'SKIP';
+  if (end.status === 'failed' || end.status === 'timedOut') return end.failureKind && end.failureKind !== 'assertion' ? 'ERROR' : 'FAIL';
+  return 'ERROR';
+}
+
+const FAILURE_LABEL: Record<FailureKind, string> = {
+  assertion: 'failed',
+  transport: 'ERROR, the Broker could not be reached (not a verdict on the Broker)',
+  timeout: 'ERROR, the test ran out of time',
+  harness: 'ERROR in the harness or its configuration (not a verdict on the Broker)',
+};
 
 function lastTitle(title: string): string {
   const parts = title.split(' › ');
@@ -175,17 +191,28 @@ export async function summarizeRun(runDir: string, options: SummarizeOptions = {
 
   // --- completeness
   const reasons: string[] = [];
+  const unreachable = readUnreachableMarker(runDir);
+  const stoppedBy = unreachable ? unreachableCause(unreachable) : undefined;
   if (starts.length === 0) reasons.push('the ledger has no run-start entry');
   const filesWithoutEnd = files.filter((f) => f.entries.some((e) => e.type === 'run-start') && !f.entries.some((e) => e.type === 'run-end'));
   if (filesWithoutEnd.length) reasons.push(`${filesWithoutEnd.length} worker ledger(s) have no run-end: ${filesWithoutEnd.map((f) => basename(f.path)).join(', ')}`);
   if (starts.length > 0 && ends.length === 0 && filesWithoutEnd.length === 0) reasons.push('the ledger has no run-end entry');
   const notEnded = [...testStarts.values()].filter((t) => !testEnds.has(t.testId)).map((t) => ({ testId: t.testId, title: t.title }));
-  if (notEnded.length) reasons.push(`${notEnded.length} test(s) started but never ended`);
+  // Once the Broker is unreachable the run is stopped on purpose: a test cut off then is NOT_RUN with that cause, not a crash.
+  const cutOff = (testId: string) => !!unreachable && (!testEnds.has(testId) || testEnds.get(testId)!.status === 'interrupted');
+  if (notEnded.length && !unreachable) reasons.push(`${notEnded.length} test(s) started but never ended`);
   const interruptedTests = [...testEnds.values()].filter((t) => t.status === 'interrupted');
-  if (interruptedTests.length) reasons.push(`${interruptedTests.length} test(s) interrupted`);
-  const notRun = (options.plan ?? []).filter((p) => !testStarts.has(p.testId));
+  if (interruptedTests.length && !unreachable) reasons.push(`${interruptedTests.length} test(s) interrupted`);
+  // Planned tests that never started: with a known cause they are NOT_RUN checks; without one the run did not finish.
+  const notStarted = (options.plan ?? []).filter((p) => !testStarts.has(p.testId));
+  const causeOf = (p: PlannedTest) => options.notRunCauses?.[p.testId] ?? stoppedBy;
+  const notRun = notStarted.filter((p) => !causeOf(p));
+  const notRunWithCause = notStarted.filter((p) => causeOf(p));
+  const stoppedTests = [...testEnds.values()].filter((t) => t.notRun).length + [...testStarts.keys()].filter(cutOff).length;
+  if (unreachable) reasons.unshift(`${stoppedBy}; ${stoppedTests + notStarted.filter((p) => !options.notRunCauses?.[p.testId]).length} test(s) not run`);
   if (notRun.length) reasons.push(`${notRun.length} planned test(s) never started`);
-  if (options.interrupted) reasons.push('Playwright reported the run as interrupted');
+  // A run stopped because its Broker was unreachable was interrupted on purpose; the reason above says why.
+  if (options.interrupted && !unreachable) reasons.push('Playwright reported the run as interrupted');
   if ([...ends].some((e) => e.type === 'run-end' && e.interrupted)) reasons.push('a worker recorded an interrupted run-end');
 
   // --- checks (a FAIL a catalogued Broker defect explains becomes KNOWN_DEFECT, unless strict)
@@ -201,19 +228,26 @@ export async function summarizeRun(runDir: string, options: SummarizeOptions = {
   const addDuration = (key: string, ids: string[]) => duration.set(key, (duration.get(key) ?? 0) + ids.reduce((sum, id) => sum + (exchanges.get(id)?.durationMs ?? 0), 0));
   for (const t of testStarts.values()) {
     const end = testEnds.get(t.testId);
-    const verdict = end ? testVerdict(end.status) : 'ERROR';
+    const verdict = cutOff(t.testId) ? 'NOT_RUN' : end ? testVerdict(end) : 'ERROR';
     const raw = options.testErrors?.[t.testId];
     const error = raw !== undefined ? cleanAssertion(redactText(raw)) : undefined;
-    const message = !end
+    const message = cutOff(t.testId)
+      ? `not run: cut off when the run stopped: ${stoppedBy}`
+      : !end
       ? 'started but never ended (run interrupted or crashed)'
       : verdict === 'PASS'
         ? 'passed'
-        : verdict === 'SKIP'
-          ? `skipped${end.skipReason ? `: ${end.skipReason}` : ''}`
-          : `${end.status}${error ? `: ${assertionMessage(error)}` : ''}`;
+        : verdict === 'NOT_RUN'
+          ? `not run: ${end.notRun}`
+          : verdict === 'SKIP'
+            ? `skipped${end.skipReason ? `: ${end.skipReason}` : ''}`
+            : `${end.failureKind ? FAILURE_LABEL[end.failureKind] : end.status}${error ? `: ${assertionMessage(error)}` : ''}`;
     const values = error && verdict !== 'PASS' ? { ...(error.expected !== undefined ? { expected: error.expected } : {}), ...(error.actual !== undefined ? { actual: error.actual } : {}) } : {};
     fold(checks, { key: `test:${t.title}`, kind: 'test', requirement: requirementOf(t.title, t.tags), name: lastTitle(t.title), verdict, message, testIds: [t.testId], exchangeIds: [], ...values });
     if (end) duration.set(`test:${t.title}`, (duration.get(`test:${t.title}`) ?? 0) + Math.max(0, Date.parse(end.at) - Date.parse(t.at)));
+  }
+  for (const p of notRunWithCause) {
+    fold(checks, { key: `test:${p.title}`, kind: 'test', requirement: requirementOf(p.title, []), name: lastTitle(p.title), verdict: 'NOT_RUN', message: `not run: ${causeOf(p)}`, testIds: [p.testId], exchangeIds: [] });
   }
   for (const v of verdicts) {
     const key = `condition:${v.requirement}:${v.condition}`;
@@ -272,7 +306,7 @@ export async function summarizeRun(runDir: string, options: SummarizeOptions = {
   const lastExchangeOfTest = new Map<string, string>();
   for (const x of exchanges.values()) if (x.testId) lastExchangeOfTest.set(x.testId, x.id);
   for (const c of checkList) {
-    if (c.verdict === 'PASS' || c.verdict === 'INFO' || c.verdict === 'SKIP') continue;
+    if (c.verdict === 'PASS' || c.verdict === 'INFO' || c.verdict === 'SKIP' || c.verdict === 'NOT_RUN') continue;
     if (c.kind === 'test') {
       const own = c.testIds.flatMap((t) => failingOfTest.get(t) ?? []);
       const ids = own.length ? own : c.testIds.map((t) => lastExchangeOfTest.get(t)).filter((id): id is string => !!id);
@@ -308,7 +342,7 @@ export async function summarizeRun(runDir: string, options: SummarizeOptions = {
 
   const contractRequirements = new Map(allChecks().map((c) => [c.requirement, { statement: c.title, citation: undefined as string | undefined }]));
   const reqVerdicts = new Map<string, CheckVerdict>();
-  for (const c of checkList) if (c.verdict !== 'SKIP' && c.requirement !== 'UNTRACED') reqVerdicts.set(c.requirement, reqVerdicts.has(c.requirement) ? worst(reqVerdicts.get(c.requirement)!, c.verdict) : c.verdict);
+  for (const c of checkList) if (c.verdict !== 'SKIP' && c.verdict !== 'NOT_RUN' && c.requirement !== 'UNTRACED') reqVerdicts.set(c.requirement, reqVerdicts.has(c.requirement) ? worst(reqVerdicts.get(c.requirement)!, c.verdict) : c.verdict);
   const catalogue = oracle.requirements?.map((r) => r.id);
   const reqKeys = [...new Set([...(catalogue ?? []), ...reqVerdicts.keys(), ...checkList.filter((c) => c.requirement !== 'UNTRACED').map((c) => c.requirement)])].sort();
   const reqCovered = (catalogue ?? [...reqVerdicts.keys()]).filter((id) => reqVerdicts.has(id)).length;
@@ -400,8 +434,11 @@ export async function summarizeRun(runDir: string, options: SummarizeOptions = {
   if (servedNote) warnings.push(`served contract: ${servedNote}`);
 
   const ended = [...testEnds.values()];
+  const failing = checkList.some((c) => c.verdict === 'FAIL');
+  // ERROR is not held against the Broker: a run whose only problems are ERRORs did not judge the Broker fully, so it is INCOMPLETE, not FAIL.
+  const errors = checkList.filter((c) => c.verdict === 'ERROR').length;
+  if (errors && !failing && reasons.length === 0) reasons.push(`${errors} check(s) in ERROR (transport, timeout, harness or configuration; not a verdict on the Broker)`);
   const incomplete = reasons.length > 0;
-  const failing = checkList.some((c) => isFailing(c.verdict));
   // An unfinished run is INCOMPLETE even when something already failed: its failures are listed, but the verdict says it did not finish.
   const verdict: RunVerdict = incomplete ? 'INCOMPLETE' : failing ? 'FAIL' : 'PASS';
   const runIdValue = first?.runId ?? basename(runDir);
@@ -421,12 +458,15 @@ export async function summarizeRun(runDir: string, options: SummarizeOptions = {
       started: testStarts.size,
       ended: testEnds.size,
       passed: ended.filter((t) => t.status === 'passed').length,
-      failed: ended.filter((t) => t.status === 'failed' || t.status === 'timedOut').length,
-      skipped: ended.filter((t) => t.status === 'skipped').length,
+      failed: ended.filter((t) => (t.status === 'failed' || t.status === 'timedOut') && testVerdict(t) === 'FAIL').length,
+      errored: ended.filter((t) => (t.status === 'failed' || t.status === 'timedOut') && testVerdict(t) === 'ERROR').length,
+      skipped: ended.filter((t) => t.status === 'skipped' && !t.notRun).length,
       interrupted: interruptedTests.length,
       notEnded: notEnded.length,
-      notRun: notRun.length,
+      notRun: notStarted.length + stoppedTests,
     },
+    ...(unreachable ? { unreachable } : {}),
+    ...(starts.some((x) => x.localBroker) ? { localBroker: { mutations: [...new Map(starts.flatMap((x) => x.localBroker?.mutations ?? []).map((m) => [m.name, m])).values()] } } : {}),
     incomplete: incomplete ? { reasons, testsNotEnded: notEnded, testsNotRun: notRun.map((p) => ({ testId: p.testId, title: p.title })) } : null,
     coverage: {
       transitions,

@@ -1,0 +1,5 @@
+/** @module Preflight: is this environment ready for a run? The public face of src/preflight. */
+export { preflight, preflightConfiguration, type PreflightOptions, type PreflightResult } from './preflight.ts';
+export { checkTokenClaims, orgOfClaims, MIN_TOKEN_LIFETIME_SECONDS } from './claims.ts';
+export { probeBroker, networkReason, MAX_CLOCK_SKEW_SECONDS } from './broker-probe.ts';
+export { missingTokenVariables } from './variables.ts';
