@@ -84,7 +84,7 @@ test('report summary: Markdown for a CI step summary with the verdict, counts, n
   expect(await main(['report', 'summary', tonight, '--artifact', 'conformance-handmade'], { out: (s) => out.push(s), err: () => {} })).toBe(0);
   const md = out.join('\n');
   expect(md).toMatch(/^### Broker conformance handmade: FAIL\n/);
-  expect(md).toContain('| FAIL | ERROR | WARN | NOT_RUN | PASS | INFO | SKIP |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n| 1 | 1 | 0 | 0 | 0 | 0 | 0 |');
+  expect(md).toContain('| FAIL | ERROR | KNOWN_DEFECT | WARN | NOT_RUN | PASS | INFO | SKIP |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n| 1 | 1 | 0 | 0 | 0 | 0 | 0 | 0 |');
   expect(md).toContain('**New failures since the previous run (1):**\n- `test:x.spec.ts › LC-CONFIRM-002 confirm | 204` (LC-CONFIRM-002): failed');
   expect(md).toContain('**New errors since the previous run (not held against the Broker) (1):**\n- `test:x.spec.ts › SEARCH-001 search` (SEARCH-001): ERROR, the Broker could not be reached');
   expect(md.trimEnd().split('\n').at(-1)).toBe('Full report: `n2/index.html` in the artifact **conformance-handmade**.');

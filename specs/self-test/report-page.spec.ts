@@ -229,11 +229,12 @@ test('the diagram draws only the oracle transitions when the oracle declares the
   expect(diagramEdges(fallback).transitions.length).toBeGreaterThan(10);
 });
 
-test('verdicts the page does not know (KNOWN_DEFECT, NOT_RUN) render neutrally in their own section; JUnit skips NOT_RUN and passes KNOWN_DEFECT with its message', async () => {
+test('verdicts the page does not know (KNOWN_DEFECT, NOT_RUN) render neutrally in their own section; JUnit skips NOT_RUN and KNOWN_DEFECT, the latter with its defect', async () => {
   const { dir } = fullRun('unknown-verdicts', false);
   const s = await summarizeRun(dir, { skipContracts: true });
-  const loose = s as unknown as { counts: Record<string, number>; checks: { verdict: string }[] };
+  const loose = s as unknown as { counts: Record<string, number>; checks: { verdict: string; knownDefect?: string }[] };
   loose.checks[0]!.verdict = 'KNOWN_DEFECT';
+  loose.checks[0]!.knownDefect = 'KD-TUS-001';
   loose.checks[1]!.verdict = 'NOT_RUN';
   loose.counts.KNOWN_DEFECT = 1;
   loose.counts.NOT_RUN = 1;
@@ -243,7 +244,7 @@ test('verdicts the page does not know (KNOWN_DEFECT, NOT_RUN) render neutrally i
   expect(html).toMatch(/data-card="checks KNOWN_DEFECT"/);
   expect(html).toContain('id="other-verdicts"');
   const junit = renderJunit(s);
-  expect(junit).toMatch(/value="KNOWN_DEFECT"\/><\/properties><system-out>KNOWN_DEFECT: /);
+  expect(junit).toMatch(/value="KNOWN_DEFECT"\/><property name="known-defect" value="KD-TUS-001"\/><\/properties><skipped message="KNOWN DEFECT KD-TUS-001: /);
   expect(junit).toMatch(/value="NOT_RUN"\/><\/properties><skipped /);
   expect(junit).not.toContain('<failure');
 });

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { MUTATIONS } from '../local-broker/mutations.ts';
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -131,7 +132,7 @@ test('doctor lists every problem at once and exits 2; an unknown mutation stops 
   const mutated = await bin(['run', '--env', 'local', '--grep', 'LC-HAPPY-001'], { BROKER_LOCAL_MUTATIONS: 'confirm-answers-200' });
   expect(mutated.code).toBe(2);
   expect(mutated.err.trim().split('\n')[0]).toBe(
-    "broker-conformance: preflight: unknown local-Broker mutation 'confirm-answers-200' (known: wrong-status-on-confirm, omit-published-field, skip-upload-processing, wrong-error-code-on-reupload, extra-history-entry, drop-published-event)",
+    `broker-conformance: preflight: unknown local-Broker mutation 'confirm-answers-200' (known: ${Object.keys(MUTATIONS).join(', ')})`,
   );
   expect(readdirSync(mutated.reports)).toEqual([]);
 });
