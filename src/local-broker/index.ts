@@ -19,6 +19,7 @@ import { Store } from './store.ts';
 import { EventDelivery, type DeliveryOptions } from './subscriptions.ts';
 
 export type { Seed } from './seed.ts';
+export { loadSeed } from './seed.ts';
 export type { BrokerCloudEvent } from './events.ts';
 export type { Clock, ControllableClock } from './clock.ts';
 export { ManualClock, OffsetClock } from './clock.ts';

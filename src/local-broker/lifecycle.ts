@@ -92,7 +92,8 @@ export interface UploadResult {
 
 /** After the last byte is stored (§2.3, §3.3): checksum check, then publish or wait for the scan. */
 export async function completeUpload(b: Broker, t: FileTransfer, r: UploadResult): Promise<void> {
-  if (t.checksum && t.checksum.trim() && t.checksum.toLowerCase() !== r.md5) {
+  const checksumIgnored = t.useVirusScan && b.mutated('ignore-checksum-when-scanned');
+  if (!checksumIgnored && t.checksum && t.checksum.trim() && t.checksum.toLowerCase() !== r.md5) {
     addStatus(b, t, 'Failed', FAILED_TEXTS.checksumMismatch);
     b.store.save(t);
     b.store.deletePayload(t.id);
@@ -222,7 +223,7 @@ export function purge(b: Broker, id: string, trigger: 'expiry' | 'confirmed'): v
   addStatus(b, t, 'Purged');
   b.store.save(t);
   b.scheduler.cancel(`scan:${t.id}`);
-  b.emit('filepurged', t, t.sender, 'Sender');
+  if (!(trigger === 'confirmed' && b.mutated('no-filepurged-after-confirm'))) b.emit('filepurged', t, t.sender, 'Sender');
   neverConfirmedEvents(b, t);
 }
 

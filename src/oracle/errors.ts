@@ -28,6 +28,7 @@ export const BROKER_ERRORS = {
   InvalidGracePeriod: e(17, 400, "Invalid grace period format. Should follow ISO8601 standard for duration. Example: 'PT2H' for 2 hours."),
   GracePeriodTooLong: e(18, 400, 'Grace period cannot exceed 24 hours'),
   ConfirmBeforeDownload: e(19, 400, 'Cannot confirm before the files have been downloaded'),
+  StorageProviderNotReady: e(21, 503, 'Storage provider is not ready yet. Please try again later.'),
   MaxSizeAboveTested: e(22, 400, 'Max file transfer size cannot be set higher than 100GB in production because it has not yet been tested for it. Contact us @ Slack if you need it.'),
   ServiceOwnerOfResourceNotConfigured: e(24, 400, 'The service owner associated with the resource has not been configured.'),
   ResourceNotConfigured: e(25, 400, 'The resource has not been configured.'),

@@ -61,6 +61,9 @@ const HAND_WRITTEN: Requirement[] = [
   r('LC-CLOCK-002', '§3.5', 'after the grace period following the last confirm the transfer is Purged'),
   r('LC-CLOCK-003', '§3.2', 'a transfer stuck 24 h in UploadStarted is marked Failed'),
   r('LC-EXPIRY-001', '§2.2, §3.4', 'expirationTime is created + the resource TTL'),
+  r('LC-FAIL-004', '§2.3, §3.6', 'with virus scan on, a checksum mismatch is still refused before any scan: 400 code 9 and Failed `Checksum mismatch`, never UploadProcessing', { citation: 'Altinn/altinn-broker@161ba122:src/Altinn.Broker.Application/UploadFile/CompleteFileUploadHandler.cs#L85-L97' }),
+  r('LC-STATE-003', '§2.5', 'fileTransferStatusChanged is the time of the latest status history entry, and each recipient\'s currentRecipientFileTransferStatusChanged the time of its latest recipient history entry', { citation: 'Altinn/altinn-broker@161ba122:src/Altinn.Broker.API/Mappers/FileStatusOverviewExtMapper.cs' }),
+  r('LC-TIME-001', '§1.3', 'every timestamp the Broker writes (overview, details, events) is ISO 8601 with the explicit offset `+00:00`, never `Z`', { citation: 'Altinn/altinn-broker@161ba122:src/Altinn.Broker.API/Models/FileTransferOverviewExt.cs' }),
   // illegal moves (§2.3, §2.9, §7.1)
   r('NEG-NOTFOUND-001', '§4.3', 'every operation on an unknown id answers 404 code 1, before any access check', { table: 'ILLEGAL_CELLS' }),
   r('NEG-UPLOAD-001', '§2.3', 'upload beyond UploadStarted answers 409 code 4', { table: 'ILLEGAL_CELLS' }),
@@ -82,6 +85,7 @@ const HAND_WRITTEN: Requirement[] = [
   r('VAL-INIT-033', '§2.2', 'a required party with more than one recipient answers 400 code 27'),
   r('VAL-INIT-034', '§2.2', 'a resource missing from the Resource Registry answers 403 code 5'),
   r('VAL-INIT-035', '§2.2', 'a resource whose service owner is not registered answers 400 code 2'),
+  r('VAL-INIT-037', '§2.2, §1.5', 'initialize when the service owner has no ready storage provider for the chosen scan mode answers 503 code 21 with its text', { citation: 'Altinn/altinn-broker@161ba122:src/Altinn.Broker.Application/Errors.cs#L29' }),
   r('VAL-INIT-036', '§2.4, §1.4b', 'multipart validation errors are keyed Metadata.<Field>'),
   // authorization (§1.2, §4)
   r('AUTH-001', '§1.2', 'no token: 401, empty body, WWW-Authenticate: Bearer', { table: 'ILLEGAL_CELLS' }),
@@ -109,9 +113,11 @@ const HAND_WRITTEN: Requirement[] = [
   r('SEARCH-009', '§6, §10.7', 'a transfer initialized with a URN sender is not found by its sender'),
   r('SEARCH-010', '§6', 'a urn:altinn:resource: resourceId in search is not stripped: 401 code 6'),
   r('SEARCH-011', '§6', 'after confirm, a re-download makes recipientStatus=DownloadConfirmed stop matching'),
+  r('SEARCH-013', '§6', 'search answers at most 100 ids, the first 100 in the chosen order', { citation: 'Altinn/altinn-broker@161ba122:src/Altinn.Broker.Persistence/Repositories/FileTransferRepository.cs#L270' }),
   r('SEARCH-012', '§6', 'with status, from/to compare the time the transfer entered that status'),
   // download (§7)
   r('DL-FULL-001', '§7.2', 'a full download is 200 octet-stream with Content-Disposition, Accept-Ranges: bytes and Content-Length'),
+  r('DL-FULL-002', '§7.2', 'Content-Disposition carries both a plain `filename=` (quoted when the name has spaces or specials, non-ASCII as `_`) and `filename*=UTF-8\'\'<percent-encoded name>`', { citation: 'Altinn/altinn-broker@161ba122:src/Altinn.Broker.API/Controllers/FileTransferController.cs#L362' }),
   r('DL-RANGE-001', '§7.2', 'bytes=a-b answers 206 with Content-Range and the exact bytes'),
   r('DL-RANGE-002', '§7.2', 'bytes=a- answers the rest of the file'),
   r('DL-RANGE-003', '§7.2', 'a suffix range bytes=-n answers the last n bytes'),
@@ -144,6 +150,10 @@ const HAND_WRITTEN: Requirement[] = [
   r('EVT-005', '§5.1', 'a non-TUS checksum mismatch emits no uploadfailed event'),
   r('EVT-006', '§5.1', 'virus-scanned uploads emit uploadprocessing to the sender'),
   r('EVT-007', '§5.1, §3.2', 'an expiry purge emits filepurged to the sender and fileneverconfirmeddownloaded to each unconfirmed recipient plus one to the sender'),
+  r('EVT-009', '§5.1, §5.2', 'each event\'s subject is the organisation it is addressed to: the sender for Sender events, that recipient for each Recipient event', { citation: 'Altinn/altinn-broker@161ba122:src/Altinn.Broker.Application/UploadFile/FileTransferPublishService.cs' }),
+  r('EVT-010', '§5.2', 'published event ids are deterministic: SHA-256 of `published:<id>:<role>:<actor>` read as a .NET Guid, one per transfer, role and party', { citation: 'Altinn/altinn-broker@161ba122:src/Altinn.Broker.Application/UploadFile/FileTransferPublishService.cs#L103' }),
+  r('EVT-011', '§5.1, §3.5', 'the purge that follows the last confirm emits filepurged to the sender', { citation: 'Altinn/altinn-broker@161ba122:src/Altinn.Broker.Application/PurgeFileTransfer/PurgeFileTransferHandler.cs#L46' }),
+  r('HDR-001', '§10.4', 'every Broker response carries `Cache-Control: no-store` and `X-Content-Type-Options: nosniff`', { citation: 'Altinn/altinn-broker@161ba122:src/Altinn.Broker.API/Helpers/SecurityHeadersMiddleware.cs#L9' }),
   r('EVT-008', '§5.1, §3.2', 'malware found emits uploadfailed to the sender and fileneverconfirmeddownloaded to every recipient and the sender'),
 ];
 

@@ -3,3 +3,5 @@ export * from './responses.ts';
 export * from './lifecycle.ts';
 export * from './cells.ts';
 export * from './events.ts';
+export * from './download.ts';
+export * from './search.ts';
