@@ -42,6 +42,22 @@ export const BROKER_ERRORS = {
 
 export type BrokerErrorName = keyof typeof BROKER_ERRORS;
 
+/** Why a catalogued error may not be answered in a run: the set-up it needs that not every Broker offers. */
+export const ERROR_REACH: Partial<Record<BrokerErrorName, string>> = {
+  UploadFailed: 'needs a storage fault (capability faultInjection)',
+  StorageProviderNotReady: 'needs a service owner without the storage provider the transfer asks for (the embedded Broker with a seed of its own)',
+  MaxSizeAboveTested: 'raised only by a Production Broker',
+  ServiceOwnerAlreadyExists: 'needs the service-owner registration right (capability serviceOwnerAdmin)',
+  ServiceOwnerNotFound: 'needs the service-owner registration right (capability serviceOwnerAdmin)',
+};
+
+/** Every catalogued error as a coverage key (`BRO-00021`), with the reason it may go unreached. */
+export const ERROR_CODE_KEYS: readonly { key: string; name: BrokerErrorName; reach?: string }[] = (Object.keys(BROKER_ERRORS) as BrokerErrorName[]).map((name) => ({
+  key: wireCode(BROKER_ERRORS[name]),
+  name,
+  ...(ERROR_REACH[name] ? { reach: ERROR_REACH[name] } : {}),
+}));
+
 /** `BRO-00004`, `BRO-07002`. */
 export function wireCode(error: BrokerError): string {
   return `BRO-${String(error.number).padStart(5, '0')}`;

@@ -60,7 +60,7 @@ ${ev.length ? ev.map(evidenceBlock).join('') : '<p class="muted">no exchange rec
 function coverageTable(title: string, b: CoverageBlock, what: string): string {
   const head = `<h3>${esc(title)}: ${b.covered}${b.total !== null ? ` / ${b.total} (${b.percent ?? 0}%)` : ' observed'} <span class="muted">total from: ${esc(b.source)}</span></h3>`;
   if (b.items.length === 0) return `${head}<p class="muted">no ${esc(what)} recorded in this run</p>`;
-  return `${head}<table><tr><th>${esc(what)}</th><th>covered</th><th>verdict</th></tr>${b.items.map((i) => `<tr><td><code>${esc(i.key)}</code></td><td>${i.covered ? 'yes' : '<span class="muted">no</span>'}</td><td>${i.verdict ? badge(i.verdict) : ''}</td></tr>`).join('')}</table>`;
+  return `${head}<table><tr><th>${esc(what)}</th><th>covered</th><th>verdict</th></tr>${b.items.map((i) => `<tr><td><code>${esc(i.key)}</code></td><td>${i.covered ? 'yes' : '<span class="muted">no</span>'}</td><td>${i.verdict ? badge(i.verdict) : i.reason ? `<span class="muted">${esc(i.reason)}</span>` : ''}</td></tr>`).join('')}</table>`;
 }
 
 function operationsTable(s: RunSummary): string {
@@ -168,6 +168,9 @@ ${stateDiagramSvg(transitions, edges)}
 ${coverageTable('Transitions', s.coverage.transitions, 'transition')}
 ${coverageTable('Illegal cells', s.coverage.illegalCells, 'cell (state|operation|actor)')}
 ${coverageTable('Requirements', s.coverage.requirements, 'requirement')}
+${s.coverage.variants ? coverageTable('Transition variants (upload road, scan mode)', s.coverage.variants, 'transition{variant}') : ''}
+${s.coverage.events ? coverageTable('Events per transition', s.coverage.events, 'transition') : ''}
+${s.coverage.errorCodes ? coverageTable('Broker error codes answered', s.coverage.errorCodes, 'code') : ''}
 ${operationsTable(s)}
 <h2 id="time-to-state">Time to state</h2>${tts}
 <h2 id="findings">Contract findings (${s.contractFindings.length})</h2>${findings}
