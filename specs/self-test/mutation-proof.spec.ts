@@ -2,7 +2,7 @@
  * Mutation proof: the suites catch each deliberate fault of the local Broker. For every mutation a
  * nested Playwright run (`--project=local`, `BROKER_LOCAL_MUTATIONS=<name>`, its own reports dir)
  * runs the suites that should notice; the run must fail, and its ledger must hold a FAIL verdict
- * of the requirement that names the fault. Should the suites for a fault be unable to run on the Broker
+ * (of a condition, or of a contract check) of the requirement that names the fault. Should the suites for a fault be unable to run on the Broker
  * (every nested test skipped, e.g. events not observable), the case is `fixme` with that reason.
  */
 import { expect, test } from '@playwright/test';
@@ -28,6 +28,17 @@ const CASES: Case[] = [
   { mutation: 'wrong-error-code-on-reupload', specs: ['specs/negative/illegal-moves.spec.ts'], grep: 'NEG-CELL-001 Published:', requirements: ['NEG-UPLOAD-001', 'NEG-UPLOAD-002', 'NEG-CELL-001'] },
   { mutation: 'extra-history-entry', specs: ['specs/lifecycle/transitions.spec.ts'], grep: 'LC-PUBLISH-001', requirements: ['LC-PUBLISH-005'] },
   { mutation: 'drop-published-event', specs: ['specs/events/events.spec.ts'], requirements: ['EVT-002'] },
+  // The blind spots an audit found: each deviation a client would notice, caught naming its requirement.
+  { mutation: 'published-subject-is-sender', specs: ['specs/events/events.spec.ts'], grep: 'EVT-009', requirements: ['EVT-009'] },
+  { mutation: 'random-published-event-ids', specs: ['specs/events/events.spec.ts'], grep: 'EVT-010', requirements: ['EVT-010'] },
+  { mutation: 'no-filepurged-after-confirm', specs: ['specs/events/events.spec.ts'], grep: 'EVT-011', requirements: ['EVT-011'] },
+  { mutation: 'ignore-checksum-when-scanned', specs: ['specs/lifecycle/transitions.spec.ts'], grep: 'LC-FAIL-004', requirements: ['LC-FAIL-004'] },
+  { mutation: 'wrong-cache-control', specs: ['specs/lifecycle/transitions.spec.ts'], grep: 'LC-PUBLISH-001', requirements: ['HDR-001', 'CT-HEADERS-001'] },
+  { mutation: 'content-disposition-without-filename', specs: ['specs/download/ranges.spec.ts'], grep: 'DL-FULL-002', requirements: ['DL-FULL-002'] },
+  { mutation: 'no-search-cap', specs: ['specs/search/search.spec.ts'], grep: 'SEARCH-013', requirements: ['SEARCH-013'] },
+  { mutation: 'status-changed-is-created', specs: ['specs/lifecycle/transitions.spec.ts'], grep: 'LC-PUBLISH-001', requirements: ['LC-STATE-003'] },
+  { mutation: 'code-21-text', specs: ['specs/validation/initialize.spec.ts'], grep: 'VAL-INIT-037', requirements: ['VAL-INIT-037'] },
+  { mutation: 'timestamps-with-z', specs: ['specs/lifecycle/transitions.spec.ts'], grep: 'LC-PUBLISH-001', requirements: ['LC-TIME-001'] },
 ];
 
 interface Verdict {
@@ -36,6 +47,15 @@ interface Verdict {
   verdict?: string;
   status?: string;
   skipReason?: string;
+  /** On exchange entries: the contract checks of the response. */
+  checks?: { requirement: string; verdict: string }[];
+}
+
+/** FAIL verdicts of conditions, and FAILed contract checks of exchanges, by requirement. */
+function failuresOf(ledger: Verdict[], requirements: string[]): string[] {
+  const conditions = ledger.filter((e) => e.type === 'verdict' && e.verdict === 'FAIL').map((e) => e.requirement ?? '');
+  const checks = ledger.filter((e) => e.type === 'exchange').flatMap((e) => (e.checks ?? []).filter((c) => c.verdict === 'FAIL').map((c) => c.requirement));
+  return [...conditions, ...checks].filter((r) => requirements.includes(r));
 }
 
 function ledgerOf(reportsDir: string): Verdict[] {
@@ -78,7 +98,7 @@ test.describe('mutation proof @slow', () => {
         if (ends.length > 0 && ends.every((e) => e.status === 'skipped')) {
           test.fixme(true, `the suites that would catch ${c.mutation} cannot run on this Broker yet: ${ends[0]?.skipReason ?? 'skipped'}`);
         }
-        const failed = ledger.filter((e) => e.type === 'verdict' && e.verdict === 'FAIL' && c.requirements.includes(e.requirement ?? ''));
+        const failed = failuresOf(ledger, c.requirements);
         expect(code, `the nested run under ${c.mutation} must fail\n${output.slice(-2000)}`).not.toBe(0);
         expect(failed.length, `a FAIL verdict naming ${c.requirements.join(' / ')}\n${output.slice(-2000)}`).toBeGreaterThan(0);
         expect(output, 'the run output names the requirement').toMatch(new RegExp(c.requirements.join('|')));
