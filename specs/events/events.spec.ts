@@ -19,6 +19,7 @@ import {
   type ExpectedEvent,
 } from '../../src/oracle/index.ts';
 import { waitFor } from '../../fixtures/polling.ts';
+import { verifyTransitionEvents } from '../../fixtures/transition-events.ts';
 
 /** The multiset of `type/Role` pairs the oracle expects for the given transitions. */
 function expectedPairs(keys: string[], recipients: number): string[] {
@@ -112,6 +113,10 @@ test.describe('events of clock-driven purges @events @slow', () => {
     const { id } = await flow.published({ recipients: [flow.orgOf(0), flow.orgOf(1)] });
     await actors.recipients[0]!.downloadFileTransfer(id);
     await actors.recipients[0]!.confirmDownload(id);
+    // An Initialized and a Failed transfer expire in the same jump: their purges announce the unconfirmed recipient too.
+    const initialized = (await flow.initialize()).id;
+    const failed = (await flow.initialize({ checksum: md5('other bytes') })).id;
+    await actors.sender.uploadFileTransfer(failed, aPayload().bytes);
     const t0 = performance.now();
     await probes.advanceClock('P31D');
     const waited = await flow.waitForStatus(id, ['Purged']);
@@ -124,6 +129,11 @@ test.describe('events of clock-driven purges @events @slow', () => {
     const neverConfirmed = events.filter((e) => e.type.endsWith('fileneverconfirmeddownloaded') && e.data?.Role === 'Recipient').map((e) => e.subject);
     verify(condition('NeverConfirmedGoesToTheUnconfirmedRecipient', 'EVT-007', '§5.1', () =>
       compare('recipient subjects', { subjects: { expected: [`urn:altinn:organization:identifier-no:${flow.orgOf(1).slice(-9)}`], actual: neverConfirmed } })), undefined);
+    verify(eventsAddressedAsDocumented([{ key: 'Published->Purged[expiry]', recipients: [flow.orgOf(1)] }], flow.body().sender!, 'EVT-007'), events, { events: ['Published->Purged[expiry]'], cite: ['EVT-009'] });
+    for (const [other, key] of [[initialized, 'Initialized->Purged[expiry]'], [failed, 'Failed->Purged[expiry]']] as const) {
+      verify(transferIsIn('Purged', 'LC-CLOCK-001'), (await flow.waitForStatus(other, ['Purged'])).value, { transition: key });
+      await verifyTransitionEvents({ probes, verify, polling: flow.polling, id: other, sender: flow.body().sender!, steps: [{ key, recipients: [flow.orgOf(0)] }], requirement: 'EVT-007' });
+    }
   });
 
   test('EVT-011 the purge that follows the last confirm emits filepurged to the sender', async ({ ownBroker, needs, verify, contracts }) => {

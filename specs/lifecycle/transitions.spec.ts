@@ -6,6 +6,7 @@
  */
 import { expect, test } from '../../fixtures/index.ts';
 import { aPayload, eicar, md5, multipartBody } from '../../fixtures/data/transfers.ts';
+import { verifyTransitionEvents } from '../../fixtures/transition-events.ts';
 import {
   DownloadedBytesAreIdentical,
   expiresAfter,
@@ -191,6 +192,7 @@ test.describe('lifecycle @lifecycle', () => {
     const details = await flow.details(id);
     verify(transferIsIn('Failed', 'LC-FAIL-003', { exact: FAILED_TEXTS.uploadException }), details, { transition: 'UploadStarted->Failed[upload-exception]' });
     verify(statusHistoryIs(['Initialized', 'UploadStarted', 'Failed'], 'LC-FAIL-003'), details);
+    await verifyTransitionEvents({ probes, verify, polling: flow.polling, id, sender: flow.body().sender!, steps: [{ key: 'UploadStarted->Failed[upload-exception]', recipients: [flow.orgOf(0)] }], requirement: 'EVT-012' });
   });
 
   test('LC-FAIL-002 EICAR with virus scan ends Failed with a malware text', async ({ flow, sender, verify }) => {

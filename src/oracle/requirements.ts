@@ -153,6 +153,7 @@ const HAND_WRITTEN: Requirement[] = [
   r('EVT-009', '§5.1, §5.2', 'each event\'s subject is the organisation it is addressed to: the sender for Sender events, that recipient for each Recipient event', { citation: 'Altinn/altinn-broker@161ba122:src/Altinn.Broker.Application/UploadFile/FileTransferPublishService.cs' }),
   r('EVT-010', '§5.2', 'published event ids are deterministic: SHA-256 of `published:<id>:<role>:<actor>` read as a .NET Guid, one per transfer, role and party', { citation: 'Altinn/altinn-broker@161ba122:src/Altinn.Broker.Application/UploadFile/FileTransferPublishService.cs#L103' }),
   r('EVT-011', '§5.1, §3.5', 'the purge that follows the last confirm emits filepurged to the sender', { citation: 'Altinn/altinn-broker@161ba122:src/Altinn.Broker.Application/PurgeFileTransfer/PurgeFileTransferHandler.cs#L46' }),
+  r('EVT-012', '§5.1', 'an upload exception, a TUS upload (published, or through UploadProcessing, or a checksum mismatch) and a stuck upload emit their events to the sender (and published to each recipient)', { citation: 'Altinn/altinn-broker@161ba122:src/Altinn.Broker.Application/StuckFileTransfer/StuckFileTransferHandler.cs#L54' }),
   r('HDR-001', '§10.4', 'every Broker response carries `Cache-Control: no-store` and `X-Content-Type-Options: nosniff`', { citation: 'Altinn/altinn-broker@161ba122:src/Altinn.Broker.API/Helpers/SecurityHeadersMiddleware.cs#L9' }),
   r('EVT-008', '§5.1, §3.2', 'malware found emits uploadfailed to the sender and fileneverconfirmeddownloaded to every recipient and the sender'),
 ];

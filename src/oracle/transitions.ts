@@ -173,7 +173,10 @@ export const TRANSITIONS: readonly Transition[] = [
   {
     key: 'Failed->Purged[expiry]', requirement: 'LC-CLOCK-001', source: '§3.2', from: 'Failed', to: 'Purged',
     trigger: 'expirationTime reached on a Failed transfer', preconditions: [],
-    history: ['Purged'], events: [{ type: 'filepurged', role: 'Sender', count: 'one' }], needs: ['configureResources'],
+    // The purge handler announces never-confirmed recipients on every purge but the malware one, Failed transfers included.
+    history: ['Purged'],
+    events: [{ type: 'filepurged', role: 'Sender', count: 'one' }, { type: 'fileneverconfirmeddownloaded', role: 'Recipient', count: 'each' }, { type: 'fileneverconfirmeddownloaded', role: 'Sender', count: 'one' }],
+    needs: ['configureResources'],
   },
 ];
 
