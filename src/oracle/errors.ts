@@ -45,6 +45,7 @@ export type BrokerErrorName = keyof typeof BROKER_ERRORS;
 /** Why a catalogued error may not be answered in a run: the set-up it needs that not every Broker offers. */
 export const ERROR_REACH: Partial<Record<BrokerErrorName, string>> = {
   UploadFailed: 'needs a storage fault (capability faultInjection)',
+  FileSizeExceedsMaximum: 'needs a resource whose maxFileTransferSize is below the upload; no suite drives it yet',
   StorageProviderNotReady: 'needs a service owner without the storage provider the transfer asks for (the embedded Broker with a seed of its own)',
   MaxSizeAboveTested: 'raised only by a Production Broker',
   ServiceOwnerAlreadyExists: 'needs the service-owner registration right (capability serviceOwnerAdmin)',
