@@ -86,7 +86,7 @@ test.describe('search @lifecycle', () => {
     verify(rejectedWith('UrnResourceIdIsNoAccess', 'SEARCH-010', '§6', 'NoAccess'), await sender.searchFileTransfers({ resourceId: `urn:altinn:resource:${environment.resources[0]}` }));
   });
 
-  test('SEARCH-013 search answers at most 100 ids @slow', async ({ flow, sender, environment, verify }) => {
+  test('SEARCH-014 search answers at most 100 ids @slow', async ({ flow, sender, environment, verify }) => {
     // 101 initializes: slow where the gateway paces initialize.
     test.slow(!!environment.rateLimits.initialize, 'initialize is rate-limited in this environment');
     const ids: string[] = [];

@@ -35,9 +35,9 @@ const CASES: Case[] = [
   { mutation: 'ignore-checksum-when-scanned', specs: ['specs/lifecycle/transitions.spec.ts'], grep: 'LC-FAIL-004', requirements: ['LC-FAIL-004'] },
   { mutation: 'wrong-cache-control', specs: ['specs/lifecycle/transitions.spec.ts'], grep: 'LC-PUBLISH-001', requirements: ['HDR-001', 'CT-HEADERS-001'] },
   { mutation: 'content-disposition-without-filename', specs: ['specs/download/ranges.spec.ts'], grep: 'DL-FULL-002', requirements: ['DL-FULL-002'] },
-  { mutation: 'no-search-cap', specs: ['specs/search/search.spec.ts'], grep: 'SEARCH-013', requirements: ['SEARCH-013'] },
+  { mutation: 'no-search-cap', specs: ['specs/search/search.spec.ts'], grep: 'SEARCH-014', requirements: ['SEARCH-014'] },
   { mutation: 'status-changed-is-created', specs: ['specs/lifecycle/transitions.spec.ts'], grep: 'LC-PUBLISH-001', requirements: ['LC-STATE-003'] },
-  { mutation: 'code-21-text', specs: ['specs/validation/initialize.spec.ts'], grep: 'VAL-INIT-037', requirements: ['VAL-INIT-037'] },
+  { mutation: 'code-21-text', specs: ['specs/validation/initialize.spec.ts'], grep: 'VAL-INIT-039', requirements: ['VAL-INIT-039'] },
   { mutation: 'timestamps-with-z', specs: ['specs/lifecycle/transitions.spec.ts'], grep: 'LC-PUBLISH-001', requirements: ['LC-TIME-001'] },
 ];
 

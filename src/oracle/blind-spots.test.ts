@@ -128,7 +128,7 @@ test('DL-FULL-002: a header without the plain filename= is caught, naming the pa
   expect(c.evaluate(response({ headers: {} })).verdict).toBe('FAIL');
 });
 
-test('SEARCH-013: exactly 100 ids pass; 101 are caught', () => {
+test('SEARCH-014: exactly 100 ids pass; 101 are caught', () => {
   const ids = (n: number) => Array.from({ length: n }, (_, i) => `00000000-0000-0000-0000-${String(i).padStart(12, '0')}`);
   expect(searchIsCapped(101).evaluate(response({ body: ids(100) })).verdict).toBe('PASS');
   const r = searchIsCapped(101).evaluate(response({ body: ids(101) }));
@@ -175,7 +175,7 @@ test('coverage counts variants, events per transition and the error codes answer
 });
 
 test('every new requirement carries a public citation of the Broker source', () => {
-  for (const id of ['EVT-009', 'EVT-010', 'EVT-011', 'LC-FAIL-004', 'LC-STATE-003', 'LC-TIME-001', 'VAL-INIT-037', 'SEARCH-013', 'DL-FULL-002', 'HDR-001']) {
+  for (const id of ['EVT-009', 'EVT-010', 'EVT-011', 'LC-FAIL-004', 'LC-STATE-003', 'LC-TIME-001', 'VAL-INIT-039', 'SEARCH-014', 'DL-FULL-002', 'HDR-001']) {
     expect(REQUIREMENTS.find((r) => r.id === id)?.citation, id).toMatch(/^Altinn\/altinn-broker@161ba122:src\//);
   }
 });

@@ -85,7 +85,7 @@ const HAND_WRITTEN: Requirement[] = [
   r('VAL-INIT-033', '§2.2', 'a required party with more than one recipient answers 400 code 27'),
   r('VAL-INIT-034', '§2.2', 'a resource missing from the Resource Registry answers 403 code 5'),
   r('VAL-INIT-035', '§2.2', 'a resource whose service owner is not registered answers 400 code 2'),
-  r('VAL-INIT-037', '§2.2, §1.5', 'initialize when the service owner has no ready storage provider for the chosen scan mode answers 503 code 21 with its text', { citation: 'Altinn/altinn-broker@161ba122:src/Altinn.Broker.Application/Errors.cs#L29' }),
+  r('VAL-INIT-039', '§2.2, §1.5', 'initialize when the service owner has no ready storage provider for the chosen scan mode answers 503 code 21 with its text', { citation: 'Altinn/altinn-broker@161ba122:src/Altinn.Broker.Application/Errors.cs#L29' }),
   r('VAL-INIT-036', '§2.4, §1.4b', 'multipart validation errors are keyed Metadata.<Field>'),
   // authorization (§1.2, §4)
   r('AUTH-001', '§1.2', 'no token: 401, empty body, WWW-Authenticate: Bearer', { table: 'ILLEGAL_CELLS' }),
@@ -113,7 +113,7 @@ const HAND_WRITTEN: Requirement[] = [
   r('SEARCH-009', '§6, §10.7', 'a transfer initialized with a URN sender is not found by its sender'),
   r('SEARCH-010', '§6', 'a urn:altinn:resource: resourceId in search is not stripped: 401 code 6'),
   r('SEARCH-011', '§6', 'after confirm, a re-download makes recipientStatus=DownloadConfirmed stop matching'),
-  r('SEARCH-013', '§6', 'search answers at most 100 ids, the first 100 in the chosen order', { citation: 'Altinn/altinn-broker@161ba122:src/Altinn.Broker.Persistence/Repositories/FileTransferRepository.cs#L270' }),
+  r('SEARCH-014', '§6', 'search answers at most 100 ids, the first 100 in the chosen order', { citation: 'Altinn/altinn-broker@161ba122:src/Altinn.Broker.Persistence/Repositories/FileTransferRepository.cs#L270' }),
   r('SEARCH-012', '§6', 'with status, from/to compare the time the transfer entered that status'),
   // download (§7)
   r('DL-FULL-001', '§7.2', 'a full download is 200 octet-stream with Content-Disposition, Accept-Ranges: bytes and Content-Length'),
