@@ -7,12 +7,16 @@ import { test } from '../../fixtures/index.ts';
 import { SEEDED_RESOURCES, seedMissing } from '../../fixtures/data/local-seed.ts';
 import { aPayload } from '../../fixtures/data/transfers.ts';
 import { callOperation } from '../../fixtures/cells.ts';
+import { waitFor } from '../../fixtures/polling.ts';
 import type { BrokerClient } from '../../src/client/index.ts';
 import type { ResourceConfiguration } from '../../src/client/models.ts';
 import {
   compare,
   condition,
+  EVENT_PREFIX,
+  eventsAddressedAsDocumented,
   expectationResult,
+  expiresAfter,
   ILLEGAL_CELLS,
   MissingScopeIsForbidden,
   RefusedCellAnswersExactly,
@@ -143,6 +147,8 @@ test.describe('purge on a short TTL and grace period @lifecycle @slow @destructi
     const failed = (await flow.initialize({ resourceId: scratch, checksum: aPayload(8).md5 })).id;
     await actors.sender.uploadFileTransfer(failed, aPayload().bytes);
     await so.configureResource(scratch, RESTORE);
+    // The TTL itself, so a purge that never comes points at the expiry the Broker wrote, not only at the status.
+    for (const id of [initialized, published, failed]) verify(expiresAfter(2000, 'LC-CLOCK-001'), await flow.overview(id), { cite: ['LC-EXPIRY-001'] });
 
     for (const [id, key, history] of [
       [initialized, 'Initialized->Purged[expiry]', ['Initialized', 'Purged']],
@@ -161,7 +167,7 @@ test.describe('purge on a short TTL and grace period @lifecycle @slow @destructi
     }
   });
 
-  test('LC-CLOCK-002 after the grace period following the last confirm the transfer is Purged', async ({ actors, flow, recipient, verify }) => {
+  test('LC-CLOCK-002 EVT-011 after the grace period following the last confirm the transfer is Purged, and filepurged goes to the sender', async ({ actors, flow, recipient, probes, verify }) => {
     const so = actors.serviceOwner;
     verify(PutAnswers204, await so.configureResource(scratch, { purgeFileTransferGracePeriod: 'PT1S', purgeFileTransferAfterAllRecipientsConfirmed: true }));
     const { id } = await flow.published({ resourceId: scratch });
@@ -172,5 +178,10 @@ test.describe('purge on a short TTL and grace period @lifecycle @slow @destructi
     verify(transferIsIn('Purged', 'LC-CLOCK-002'), waited.value, { transition: 'AllConfirmedDownloaded->Purged[grace-elapsed]', elapsedMs: performance.now() - t0 });
     const details = await flow.details(id);
     verify(condition('PurgeFollowsAllConfirmed', 'LC-CLOCK-002', '§3.5', (d: typeof details) => compare('last two statuses', { tail: { expected: ['AllConfirmedDownloaded', 'Purged'], actual: d?.fileTransferStatusHistory.slice(-2).map((h) => h.fileTransferStatus) } })), details);
+    if (await probes.eventsMissing()) return; // the events of this purge are then shown on an embedded Broker (events.spec)
+    const key = 'AllConfirmedDownloaded->Purged[grace-elapsed]';
+    const type = `${EVENT_PREFIX}filepurged`;
+    const events = (await waitFor(async () => (await probes.eventsFor(id)).filter((e) => e.type === type), (e) => e.length >= 1, flow.polling)).value;
+    verify(eventsAddressedAsDocumented([{ key, recipients: [flow.orgOf(0)] }], flow.body().sender!, 'EVT-011'), events, { events: [key], cite: ['EVT-009'] });
   });
 });

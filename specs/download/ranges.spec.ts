@@ -6,7 +6,7 @@
 import { test } from '../../fixtures/index.ts';
 import { aPayload, md5 } from '../../fixtures/data/transfers.ts';
 import type { Checked } from '../../src/client/index.ts';
-import { brokerErrorResult, compare, condition, recipientEntries, type ConditionResult } from '../../src/oracle/index.ts';
+import { brokerErrorResult, compare, condition, contentDispositionNames, recipientEntries, type ConditionResult } from '../../src/oracle/index.ts';
 
 const SIZE = 1000;
 
@@ -59,6 +59,15 @@ test.describe('download @lifecycle', () => {
         contentLength: { expected: String(SIZE), actual: r.headers['content-length'] },
         md5: { expected: payload.md5, actual: r.md5 },
       })), res);
+  });
+
+  // Names that need quoting, escaping and RFC 5987 encoding; a plain token as the control.
+  const NAMES = ['report-2026.pdf', 'annual report 2026.pdf', 'Årsmelding_ØÆ å.txt', 'quote "this" \\ too;.txt', 'данные 数据.csv'];
+  test('DL-FULL-002 Content-Disposition carries a plain filename= and an RFC 5987 filename*= for names with spaces, quotes and non-ASCII', async ({ flow, recipient, verify }) => {
+    for (const fileName of NAMES) {
+      const { id } = await flow.published({ fileName }, aPayload(16));
+      verify(contentDispositionNames(fileName), await recipient.downloadFileTransfer(id));
+    }
   });
 
   test('DL-RANGE-001 every range form answers as §7.2 says', async ({ flow, recipient, verify }) => {

@@ -6,6 +6,7 @@
  */
 import { expect, test } from '../../fixtures/index.ts';
 import { aPayload, eicar, md5, multipartBody } from '../../fixtures/data/transfers.ts';
+import { verifyTransitionEvents } from '../../fixtures/transition-events.ts';
 import {
   DownloadedBytesAreIdentical,
   StatusHistoryIsChronological,
@@ -19,7 +20,10 @@ import {
   recipientsAre,
   rejectedWith,
   statusHistoryIs,
+  securityHeadersAre,
+  StatusChangedTimesMatchHistory,
   statusIs,
+  TimestampsCarryUtcOffset,
   transferIsIn,
 } from '../../src/oracle/index.ts';
 
@@ -27,6 +31,7 @@ const InitializeAnswersId = statusIs('InitializeAnswers200WithId', 'LC-INIT-001'
 const UploadAnswers200 = statusIs('UploadAnswers200', 'LC-UPLOAD-001', '§2.3', 200);
 const ConfirmAnswers204 = statusIs('ConfirmAnswers204', 'LC-CONFIRM-001', '§2.9', 204);
 const ChecksumMismatchIsRejected = rejectedWith('ChecksumMismatchIsRejectedWithCode9', 'LC-FAIL-001', '§2.3', 'ChecksumMismatch');
+const ScannedChecksumMismatchIsRejected = rejectedWith('ScannedChecksumMismatchIsRejectedWithCode9', 'LC-FAIL-004', '§2.3, §3.6', 'ChecksumMismatch');
 const StorageFailureAnswersCode8 = rejectedWith('StorageFailureAnswers500Code8', 'LC-FAIL-003', '§2.3', 'UploadFailed');
 
 test.describe('lifecycle @lifecycle', () => {
@@ -45,10 +50,13 @@ test.describe('lifecycle @lifecycle', () => {
 
     const t0 = performance.now();
     const up = await sender.uploadFileTransfer(id, payload.bytes);
-    verify(UploadAnswers200, up, { transition: 'Initialized->UploadStarted[upload]' });
+    verify(UploadAnswers200, up, { transition: 'Initialized->UploadStarted[upload]', variant: 'binary' });
     const waited = await flow.waitForStatus(id, ['Published', 'Failed']);
-    verify(transferIsIn('Published', 'LC-PUBLISH-001'), waited.value, { transition: 'UploadStarted->Published[upload-no-scan]', elapsedMs: performance.now() - t0 });
+    verify(transferIsIn('Published', 'LC-PUBLISH-001'), waited.value, { transition: 'UploadStarted->Published[upload-no-scan]', variant: 'binary', elapsedMs: performance.now() - t0 });
     const details = await flow.details(id);
+    verify(StatusChangedTimesMatchHistory, details);
+    verify(TimestampsCarryUtcOffset, details);
+    verify(securityHeadersAre, up);
     verify(statusHistoryIs(expectedPublishHistory({ virusScan: false }), 'LC-PUBLISH-001'), details, { cite: ['LC-UPLOAD-001', 'LC-STATE-001'] });
     verify(PublishedFieldMatchesHistory, details);
     verify(NoSecondPublishedEntry, details);
@@ -59,6 +67,7 @@ test.describe('lifecycle @lifecycle', () => {
     verify(DownloadedBytesAreIdentical, { expectedMd5: payload.md5, actualMd5: download.md5, expectedBytes: payload.bytes.length, actualBytes: download.bodyBytes, exchangeId: download.exchangeId }, { cite: ['LC-CHECKSUM-001'] });
     const afterDownload = await flow.details(id);
     verify(transferIsIn('Published', 'LC-DOWNLOAD-001'), afterDownload, { transition: 'Recipient:Initialized->DownloadStarted[download]' });
+    verify(StatusChangedTimesMatchHistory, afterDownload);
     verify(recipientEntries(flow.orgOf(0), 'DownloadStarted', 1, 'LC-DOWNLOAD-001'), afterDownload);
 
     verify(statusIs('LastConfirmAnswers204', 'LC-CONFIRM-002', '§2.9', 204), await recipient.confirmDownload(id));
@@ -66,6 +75,8 @@ test.describe('lifecycle @lifecycle', () => {
     verify(transferIsIn('AllConfirmedDownloaded', 'LC-CONFIRM-002'), done, { transition: 'Published->AllConfirmedDownloaded[confirm-last]' });
     verify(statusHistoryIs([...expectedPublishHistory({ virusScan: false }), 'AllConfirmedDownloaded'], 'LC-HAPPY-001'), done);
     verify(recipientsAre({ [flow.orgOf(0)]: 'DownloadConfirmed' }, 'LC-CONFIRM-002'), done);
+    verify(StatusChangedTimesMatchHistory, done);
+    verify(TimestampsCarryUtcOffset, done);
 
     const again = await recipient.downloadFileTransfer(id);
     verify(DownloadedBytesAreIdentical, { expectedMd5: payload.md5, actualMd5: again.md5, expectedBytes: payload.bytes.length, actualBytes: again.bodyBytes, exchangeId: again.exchangeId }, { requirement: 'LC-DOWNLOAD-002', transition: 'AllConfirmedDownloaded->AllConfirmedDownloaded[download]' });
@@ -79,12 +90,14 @@ test.describe('lifecycle @lifecycle', () => {
     const payload = aPayload();
     const { id } = await flow.initialize({ disableVirusScan: false, checksum: undefined });
     const t0 = performance.now();
-    verify(UploadAnswers200, await sender.uploadFileTransfer(id, payload.bytes), { transition: 'Initialized->UploadStarted[upload]' });
+    verify(UploadAnswers200, await sender.uploadFileTransfer(id, payload.bytes), { transition: 'Initialized->UploadStarted[upload]', variant: 'binary' });
     const waited = await flow.waitForStatus(id, ['Published', 'Failed']);
     const elapsedMs = performance.now() - t0;
     verify(transferIsIn('Published', 'LC-PUBLISH-003'), waited.value, { transition: 'UploadProcessing->Published[scan-clean]', elapsedMs });
     const details = await flow.details(id);
-    verify(statusHistoryIs(expectedPublishHistory({ virusScan: true }), 'LC-PUBLISH-002'), details, { transition: 'UploadStarted->UploadProcessing[upload-scan]', cite: ['LC-STATE-001'] });
+    verify(statusHistoryIs(expectedPublishHistory({ virusScan: true }), 'LC-PUBLISH-002'), details, { transition: 'UploadStarted->UploadProcessing[upload-scan]', variant: 'binary', cite: ['LC-STATE-001'] });
+    verify(StatusChangedTimesMatchHistory, details);
+    verify(TimestampsCarryUtcOffset, details);
     verify(NoSecondPublishedEntry, details);
     verify(PublishedFieldMatchesHistory, details);
     verify(fieldsAre('VirusScanIsShown', 'LC-PUBLISH-002', '§2.5', { useVirusScan: true }), details);
@@ -93,29 +106,33 @@ test.describe('lifecycle @lifecycle', () => {
     verify(DownloadedBytesAreIdentical, { expectedMd5: payload.md5, actualMd5: download.md5, expectedBytes: payload.bytes.length, actualBytes: download.bodyBytes, exchangeId: download.exchangeId });
   });
 
-  test('LC-MULTIPART-001 multipart initialize-and-upload publishes in one call; bytes identical', async ({ flow, sender, recipient, verify }) => {
-    const payload = aPayload();
-    const body = flow.body({ checksum: payload.md5 });
-    const t0 = performance.now();
-    const res = await sender.initializeAndUploadFileTransfer(multipartBody(body, payload.bytes));
-    verify(statusIs('MultipartAnswers200WithId', 'LC-MULTIPART-001', '§2.4', 200), res, { transition: 'none->Initialized[initialize]' });
-    const id = res.body?.fileTransferId;
-    expect(id, 'multipart returned no fileTransferId').toBeTruthy();
-    flow.created(id!, sender.actor);
-    const waited = await flow.waitForStatus(id!, ['Published', 'Failed']);
-    verify(transferIsIn('Published', 'LC-MULTIPART-001'), waited.value, { transition: body.disableVirusScan ? 'UploadStarted->Published[upload-no-scan]' : 'UploadProcessing->Published[scan-clean]', elapsedMs: performance.now() - t0 });
-    const details = await flow.details(id!);
-    verify(statusHistoryIs(expectedPublishHistory({ virusScan: !body.disableVirusScan }), 'LC-MULTIPART-001'), details, { transition: 'Initialized->UploadStarted[upload]' });
-    verify(fieldsAre('MultipartMetadataIsStored', 'LC-MULTIPART-001', '§2.4', { fileName: body.fileName, propertyList: body.propertyList, checksum: payload.md5, fileTransferSize: payload.bytes.length }), details);
-    const download = await recipient.downloadFileTransfer(id!);
-    verify(DownloadedBytesAreIdentical, { expectedMd5: payload.md5, actualMd5: download.md5, expectedBytes: payload.bytes.length, actualBytes: download.bodyBytes, exchangeId: download.exchangeId });
-  });
+  for (const scan of [false, true]) {
+    test(`LC-MULTIPART-001 multipart initialize-and-upload ${scan ? 'with' : 'without'} virus scan publishes in one call; bytes identical`, async ({ flow, sender, recipient, verify, needs }) => {
+      if (!scan) needs('disableVirusScan');
+      const payload = aPayload();
+      const body = flow.body({ checksum: payload.md5, disableVirusScan: !scan });
+      const t0 = performance.now();
+      const res = await sender.initializeAndUploadFileTransfer(multipartBody(body, payload.bytes));
+      verify(statusIs('MultipartAnswers200WithId', 'LC-MULTIPART-001', '§2.4', 200), res, { transition: 'none->Initialized[initialize]' });
+      const id = res.body?.fileTransferId;
+      expect(id, 'multipart returned no fileTransferId').toBeTruthy();
+      flow.created(id!, sender.actor);
+      const waited = await flow.waitForStatus(id!, ['Published', 'Failed']);
+      verify(transferIsIn('Published', 'LC-MULTIPART-001'), waited.value, scan ? { transition: 'UploadProcessing->Published[scan-clean]', elapsedMs: performance.now() - t0 } : { transition: 'UploadStarted->Published[upload-no-scan]', variant: 'multipart', elapsedMs: performance.now() - t0 });
+      const details = await flow.details(id!);
+      verify(statusHistoryIs(expectedPublishHistory({ virusScan: scan }), 'LC-MULTIPART-001'), details, { transition: 'Initialized->UploadStarted[upload]', variant: 'multipart' });
+      if (scan) verify(statusHistoryIs(expectedPublishHistory({ virusScan: true }), 'LC-PUBLISH-002'), details, { transition: 'UploadStarted->UploadProcessing[upload-scan]', variant: 'multipart' });
+      verify(fieldsAre('MultipartMetadataIsStored', 'LC-MULTIPART-001', '§2.4', { fileName: body.fileName, propertyList: body.propertyList, checksum: payload.md5, fileTransferSize: payload.bytes.length, useVirusScan: scan }), details);
+      const download = await recipient.downloadFileTransfer(id!);
+      verify(DownloadedBytesAreIdentical, { expectedMd5: payload.md5, actualMd5: download.md5, expectedBytes: payload.bytes.length, actualBytes: download.bodyBytes, exchangeId: download.exchangeId });
+    });
+  }
 
   test('LC-MULTIPART-002 a multipart upload with a wrong checksum answers 400 code 9 and leaves its transfer Failed', async ({ flow, sender, environment, verify }) => {
     const body = flow.body({ checksum: md5('not these bytes') });
     const since = new Date(Date.now() - 2000).toISOString();
     const res = await sender.initializeAndUploadFileTransfer(multipartBody(body, aPayload().bytes));
-    verify(rejectedWith('MultipartChecksumMismatchIsCode9', 'LC-MULTIPART-002', '§2.4', 'ChecksumMismatch'), res, { transition: 'UploadStarted->Failed[checksum-mismatch]' });
+    verify(rejectedWith('MultipartChecksumMismatchIsCode9', 'LC-MULTIPART-002', '§2.4', 'ChecksumMismatch'), res, { transition: 'UploadStarted->Failed[checksum-mismatch]', variant: 'multipart' });
     // The error carries no id: find the transfer the initialize step created by its unique reference.
     const found = await sender.searchFileTransfers({ resourceId: environment.resources[0]!, status: 'Failed', from: since });
     let mine: string | undefined;
@@ -153,15 +170,21 @@ test.describe('lifecycle @lifecycle', () => {
     verify(StatusHistoryIsChronological, done);
   });
 
-  test('LC-FAIL-001 a checksum mismatch answers 400 code 9 and leaves the transfer Failed', async ({ flow, sender, verify }) => {
-    const { id } = await flow.initialize({ checksum: md5('something else') });
-    const up = await sender.uploadFileTransfer(id, aPayload().bytes);
-    verify(ChecksumMismatchIsRejected, up, { transition: 'UploadStarted->Failed[checksum-mismatch]' });
-    const details = await flow.details(id);
-    verify(transferIsIn('Failed', 'LC-FAIL-001', { exact: FAILED_TEXTS.checksumMismatch }), details, { transition: 'UploadStarted->Failed[checksum-mismatch]' });
-    verify(statusHistoryIs(['Initialized', 'UploadStarted', 'Failed'], 'LC-FAIL-001'), details, { transition: 'Initialized->UploadStarted[upload]' });
-    verify(PublishedFieldMatchesHistory, details);
-  });
+  // The scanned path is its own road (the checksum is compared before any scan): both are driven where the environment can.
+  for (const scan of [false, true]) {
+    const requirement = scan ? 'LC-FAIL-004' : 'LC-FAIL-001';
+    test(`${requirement} a checksum mismatch ${scan ? 'with' : 'without'} virus scan answers 400 code 9 and leaves the transfer Failed`, async ({ flow, sender, verify, needs }) => {
+      if (!scan) needs('disableVirusScan');
+      const variant = scan ? 'binary+scan' : 'binary+no-scan';
+      const { id } = await flow.initialize({ checksum: md5('something else'), disableVirusScan: !scan });
+      const up = await sender.uploadFileTransfer(id, aPayload().bytes);
+      verify(scan ? ScannedChecksumMismatchIsRejected : ChecksumMismatchIsRejected, up, { transition: 'UploadStarted->Failed[checksum-mismatch]', variant });
+      const details = await flow.details(id);
+      verify(transferIsIn('Failed', requirement, { exact: FAILED_TEXTS.checksumMismatch }), details, { transition: 'UploadStarted->Failed[checksum-mismatch]', variant });
+      verify(statusHistoryIs(['Initialized', 'UploadStarted', 'Failed'], requirement), details, { transition: 'Initialized->UploadStarted[upload]', variant: 'binary' });
+      verify(PublishedFieldMatchesHistory, details);
+    });
+  }
 
   test('LC-FAIL-003 a storage exception during upload answers 500 code 8 and leaves the transfer Failed', async ({ flow, sender, probes, needs, verify }) => {
     needs('faultInjection', 'a storage outage can only be caused where the Broker takes injected faults');
@@ -171,6 +194,7 @@ test.describe('lifecycle @lifecycle', () => {
     const details = await flow.details(id);
     verify(transferIsIn('Failed', 'LC-FAIL-003', { exact: FAILED_TEXTS.uploadException }), details, { transition: 'UploadStarted->Failed[upload-exception]' });
     verify(statusHistoryIs(['Initialized', 'UploadStarted', 'Failed'], 'LC-FAIL-003'), details);
+    await verifyTransitionEvents({ probes, verify, polling: flow.polling, id, sender: flow.body().sender!, steps: [{ key: 'UploadStarted->Failed[upload-exception]', recipients: [flow.orgOf(0)] }], requirement: 'EVT-012' });
   });
 
   test('LC-FAIL-002 EICAR with virus scan ends Failed with a malware text', async ({ flow, sender, verify, needs }) => {

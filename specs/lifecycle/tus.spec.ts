@@ -7,6 +7,7 @@
  */
 import { expect, test } from '../../fixtures/index.ts';
 import { aPayload, md5 } from '../../fixtures/data/transfers.ts';
+import { verifyTransitionEvents } from '../../fixtures/transition-events.ts';
 import type { Checked } from '../../src/client/index.ts';
 import { compare, condition, DownloadedBytesAreIdentical, FAILED_TEXTS, LegacyPartialUrlIsServed, statusHistoryIs, StatusHistoryIsChronological, statusIs, transferIsIn, TusUploadExpiresIn24Hours, UnknownPartialUploadIsNotFound } from '../../src/oracle/index.ts';
 
@@ -37,7 +38,7 @@ test.describe('TUS @lifecycle', () => {
     verify(OptionsAdvertisesTus, await sender.tus('OPTIONS', crypto.randomUUID()));
   });
 
-  test('LC-TUS-001 LC-TUS-002 LC-TUS-006 create then PATCH to the last byte: UploadStarted, then Published without scan or checksum', async ({ flow, sender, recipient, verify, needs }) => {
+  test('LC-TUS-001 LC-TUS-002 LC-TUS-006 create then PATCH to the last byte: UploadStarted, then Published without scan or checksum', async ({ flow, sender, recipient, verify, needs, probes }) => {
     needs('disableVirusScan');
     const payload = aPayload();
     const { id } = await flow.initialize({ disableVirusScan: true });
@@ -54,11 +55,12 @@ test.describe('TUS @lifecycle', () => {
     const details = await flow.details(id);
     verify(statusHistoryIs(['Initialized', 'UploadStarted', 'Published'], 'LC-TUS-002'), details);
     verify(StatusHistoryIsChronological, details);
+    await verifyTransitionEvents({ probes, verify, polling: flow.polling, id, sender: flow.body().sender!, steps: [{ key: 'UploadStarted->Published[tus-complete]', recipients: [flow.orgOf(0)] }], requirement: 'EVT-012' });
     const d = await recipient.downloadFileTransfer(id);
     verify(DownloadedBytesAreIdentical, { expectedMd5: payload.md5, actualMd5: d.md5, expectedBytes: payload.bytes.length, actualBytes: d.bodyBytes, exchangeId: d.exchangeId });
   });
 
-  test('LC-TUS-003 with an initialize checksum the TUS upload goes through UploadProcessing to Published', async ({ flow, sender, verify }) => {
+  test('LC-TUS-003 with an initialize checksum the TUS upload goes through UploadProcessing to Published', async ({ flow, sender, verify, probes }) => {
     const payload = aPayload();
     const { id, body } = await flow.initialize({ checksum: payload.md5 });
     expect((await sender.tus('POST', id, { headers: { 'upload-length': String(payload.bytes.length) } })).status, 'setup: TUS create').toBe(201);
@@ -67,15 +69,17 @@ test.describe('TUS @lifecycle', () => {
     const waited = await flow.waitForStatus(id, ['Published', 'Failed']);
     verify(transferIsIn('Published', 'LC-TUS-003'), waited.value, { transition: 'UploadStarted->UploadProcessing[tus-complete]', elapsedMs: performance.now() - t0 });
     verify(statusHistoryIs(['Initialized', 'UploadStarted', 'UploadProcessing', 'Published'], 'LC-TUS-003'), await flow.details(id), { transition: body.disableVirusScan ? undefined : 'UploadProcessing->Published[scan-clean]' });
+    await verifyTransitionEvents({ probes, verify, polling: flow.polling, id, sender: body.sender!, steps: [{ key: 'UploadStarted->UploadProcessing[tus-complete]', recipients: body.recipients ?? [] }], requirement: 'EVT-012' });
   });
 
-  test('LC-TUS-004 a TUS upload whose MD5 differs from the initialize checksum ends Failed', async ({ flow, sender, verify }) => {
+  test('LC-TUS-004 a TUS upload whose MD5 differs from the initialize checksum ends Failed', async ({ flow, sender, verify, probes }) => {
     const payload = aPayload();
     const { id } = await flow.initialize({ checksum: md5('other bytes') });
     await sender.tus('POST', id, { headers: { 'upload-length': String(payload.bytes.length) } });
     await sender.tus('PATCH', id, { headers: { 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }, body: payload.bytes });
     const waited = await flow.waitForStatus(id, ['Failed', 'Published']);
     verify(transferIsIn('Failed', 'LC-TUS-004', { exact: FAILED_TEXTS.checksumMismatch }), waited.value, { transition: 'UploadProcessing->Failed[tus-checksum-mismatch]' });
+    await verifyTransitionEvents({ probes, verify, polling: flow.polling, id, sender: flow.body().sender!, steps: [{ key: 'UploadProcessing->Failed[tus-checksum-mismatch]', recipients: [flow.orgOf(0)] }], requirement: 'EVT-012' });
   });
 
   test('LC-TUS-007 NEG-TUS-002 a partial upload answers on the legacy two-segment URL too; an unregistered partial id is 404', async ({ flow, sender, verify }) => {
@@ -116,5 +120,6 @@ test.describe('clock @lifecycle @slow', () => {
     const waited = await flow.waitForStatus(id, ['Failed']);
     verify(transferIsIn('Failed', 'LC-CLOCK-003', { exact: FAILED_TEXTS.stuckUpload }), waited.value, { transition: 'UploadStarted->Failed[stuck]' });
     verify(statusHistoryIs(['Initialized', 'UploadStarted', 'Failed'], 'LC-CLOCK-003'), await flow.details(id));
+    await verifyTransitionEvents({ probes, verify, polling: flow.polling, id, sender: flow.body().sender!, steps: [{ key: 'UploadStarted->Failed[stuck]', recipients: [flow.orgOf(0)] }], requirement: 'EVT-012' });
   });
 });

@@ -7,7 +7,7 @@
 import { test } from '../../fixtures/index.ts';
 import type { Checked } from '../../src/client/index.ts';
 import type { SearchQuery } from '../../src/client/models.ts';
-import { compare, condition, expectationResult, rejectedWith, type ResponseLike } from '../../src/oracle/index.ts';
+import { compare, condition, expectationResult, rejectedWith, SEARCH_RESULT_CAP, searchIsCapped, type ResponseLike } from '../../src/oracle/index.ts';
 
 /** The search answered 200 with a bare array of GUIDs; among `mine`, exactly `expected` (in this order when `ordered`). */
 function found(id: string, requirement: string, mine: string[], expected: string[], ordered = false) {
@@ -93,4 +93,16 @@ test.describe('search @lifecycle', () => {
       verify(condition<ResponseLike>('SearchRefusesFilterList', 'SEARCH-013', '§6', (r) => expectationResult(r, { kind: 'validation-key', keyPattern: new RegExp(`^${key}$`, 'i') })), res);
     }
   });
+
+  test('SEARCH-014 search answers at most 100 ids @slow', async ({ flow, sender, environment, verify }) => {
+    // 101 initializes: slow where the gateway paces initialize.
+    test.slow(!!environment.rateLimits.initialize, 'initialize is rate-limited in this environment');
+    const ids: string[] = [];
+    for (let i = 0; i <= SEARCH_RESULT_CAP; i++) ids.push((await flow.initialize()).id);
+    const first = await flow.overview(ids[0]!);
+    const last = await flow.overview(ids.at(-1)!);
+    const res = await sender.searchFileTransfers({ resourceId: environment.resources[0]!, from: first!.created, to: last!.created, role: 'Sender' });
+    verify(searchIsCapped(ids.length), res);
+  });
 });
+

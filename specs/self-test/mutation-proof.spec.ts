@@ -2,7 +2,7 @@
  * Mutation proof: the suites catch each deliberate fault of the local Broker. For every mutation a
  * nested Playwright run (`--project=local`, `BROKER_LOCAL_MUTATIONS=<name>`, its own reports dir)
  * runs the suites that should notice; the run must fail, and its ledger must hold a FAIL verdict
- * of the requirement that names the fault. Should the suites for a fault be unable to run on the Broker
+ * (of a condition, or of a contract check) of the requirement that names the fault. Should the suites for a fault be unable to run on the Broker
  * (every nested test skipped, e.g. events not observable), the case is `fixme` with that reason.
  */
 import { expect, test } from '@playwright/test';
@@ -37,6 +37,17 @@ const CASES: Case[] = [
   { mutation: 'tus-upload-expires-24-days', specs: ['specs/lifecycle/tus.spec.ts'], grep: 'LC-TUS-006', requirements: ['LC-TUS-006'] },
   { mutation: 'tus-legacy-partial-url-404', specs: ['specs/lifecycle/tus.spec.ts'], grep: 'LC-TUS-007', requirements: ['LC-TUS-007'] },
   { mutation: 'tus-unknown-partial-500', specs: ['specs/lifecycle/tus.spec.ts'], grep: 'NEG-TUS-002', requirements: ['NEG-TUS-002'] },
+  // The blind spots an audit found: each deviation a client would notice, caught naming its requirement.
+  { mutation: 'published-subject-is-sender', specs: ['specs/events/events.spec.ts'], grep: 'EVT-009', requirements: ['EVT-009'] },
+  { mutation: 'random-published-event-ids', specs: ['specs/events/events.spec.ts'], grep: 'EVT-010', requirements: ['EVT-010'] },
+  { mutation: 'no-filepurged-after-confirm', specs: ['specs/events/events.spec.ts'], grep: 'EVT-011', requirements: ['EVT-011'] },
+  { mutation: 'ignore-checksum-when-scanned', specs: ['specs/lifecycle/transitions.spec.ts'], grep: 'LC-FAIL-004', requirements: ['LC-FAIL-004'] },
+  { mutation: 'wrong-cache-control', specs: ['specs/lifecycle/transitions.spec.ts'], grep: 'LC-PUBLISH-001', requirements: ['HDR-001', 'CT-HEADERS-001'] },
+  { mutation: 'content-disposition-without-filename', specs: ['specs/download/ranges.spec.ts'], grep: 'DL-FULL-002', requirements: ['DL-FULL-002'] },
+  { mutation: 'no-search-cap', specs: ['specs/search/search.spec.ts'], grep: 'SEARCH-014', requirements: ['SEARCH-014'] },
+  { mutation: 'status-changed-is-created', specs: ['specs/lifecycle/transitions.spec.ts'], grep: 'LC-PUBLISH-001', requirements: ['LC-STATE-003'] },
+  { mutation: 'code-21-text', specs: ['specs/validation/initialize.spec.ts'], grep: 'VAL-INIT-039', requirements: ['VAL-INIT-039'] },
+  { mutation: 'timestamps-with-z', specs: ['specs/lifecycle/transitions.spec.ts'], grep: 'LC-PUBLISH-001', requirements: ['LC-TIME-001'] },
 ];
 
 interface Verdict {
@@ -46,6 +57,15 @@ interface Verdict {
   message?: string;
   status?: string;
   skipReason?: string;
+  /** On exchange entries: the contract checks of the response. */
+  checks?: { requirement: string; verdict: string }[];
+}
+
+/** FAIL verdicts of conditions, and FAILed contract checks of exchanges, by requirement. */
+function failuresOf(ledger: Verdict[], requirements: string[]): string[] {
+  const conditions = ledger.filter((e) => e.type === 'verdict' && e.verdict === 'FAIL').map((e) => e.requirement ?? '');
+  const checks = ledger.filter((e) => e.type === 'exchange').flatMap((e) => (e.checks ?? []).filter((c) => c.verdict === 'FAIL').map((c) => c.requirement));
+  return [...conditions, ...checks].filter((r) => requirements.includes(r));
 }
 
 function ledgerOf(reportsDir: string): Verdict[] {
@@ -88,7 +108,9 @@ test.describe('mutation proof @slow', () => {
         if (ends.length > 0 && ends.every((e) => e.status === 'skipped')) {
           test.fixme(true, `the suites that would catch ${c.mutation} cannot run on this Broker yet: ${ends[0]?.skipReason ?? 'skipped'}`);
         }
-        const failed = ledger.filter((e) => e.type === 'verdict' && e.verdict === 'FAIL' && c.requirements.includes(e.requirement ?? '') && (!c.messageIncludes || (e.message ?? '').includes(c.messageIncludes)));
+        const failed = c.messageIncludes
+          ? ledger.filter((e) => e.type === 'verdict' && e.verdict === 'FAIL' && c.requirements.includes(e.requirement ?? '') && (e.message ?? '').includes(c.messageIncludes!))
+          : failuresOf(ledger, c.requirements);
         expect(code, `the nested run under ${c.mutation} must fail\n${output.slice(-2000)}`).not.toBe(0);
         expect(failed.length, `a FAIL verdict naming ${c.requirements.join(' / ')}\n${output.slice(-2000)}`).toBeGreaterThan(0);
         expect(output, 'the run output names the requirement').toMatch(new RegExp(c.requirements.join('|')));

@@ -77,3 +77,15 @@ test.describe('initialize processing order after validation @negative', () => {
     });
   }
 });
+
+test.describe('initialize when the storage provider is not ready @negative', () => {
+  test('VAL-INIT-039 initialize without virus scan on a service owner whose only storage provider scans answers 503 code 21', async ({ ownBroker, verify }) => {
+    const own = await ownBroker({ storageProviders: ['AltinnAzure'] });
+    test.skip(!own, 'needs a Broker whose service owner lacks a storage provider: only an embedded Broker with a seed of its own (a Development Broker answers code 21 to disableVirusScan, but without a provider set-up a run can rely on)');
+    const { flow, actors } = own!;
+    const res = await actors.sender.initializeFileTransfer(flow.body({ disableVirusScan: true }));
+    if (res.status === 200) flow.created(res.body!.fileTransferId, actors.sender.actor);
+    verify(rejectedWith('InitializeRefused_StorageProviderNotReady', 'VAL-INIT-039', '§2.2, §1.5', 'StorageProviderNotReady'), res);
+  });
+});
+

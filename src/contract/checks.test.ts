@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { ConfigError } from '../config/errors.ts';
 import { checkResponse, enabledChecks, type CheckResult } from './checks.ts';
+import { prepareContract, REFERENCE_CONTRACT_PATH } from './contract-set.ts';
 import { describeResponseFinding } from './findings.ts';
 import { exchange, goodOverview, miniContract, TRANSFER_ID } from './testing.ts';
 
@@ -61,6 +62,30 @@ test('a missing required header is caught', () => {
   const results = checkResponse(contract, exchange({ headers: { 'content-type': 'application/json' } }));
   expect(failing(results)).toEqual(['response_headers_conformance']);
   expect(verdictOf(results, 'response_headers_conformance').findings[0]).toEqual({ kind: 'missing-header', names: ['X-Content-Type-Options'] });
+});
+
+test('a header value its schema does not allow is caught, naming the header and the value', () => {
+  const results = checkResponse(contract, exchange({ headers: { 'content-type': 'application/json', 'x-content-type-options': 'sniff' } }));
+  expect(failing(results)).toEqual(['response_headers_conformance']);
+  const finding = verdictOf(results, 'response_headers_conformance').findings[0]!;
+  expect(finding).toMatchObject({ kind: 'header-value', name: 'X-Content-Type-Options', value: 'sniff', keyword: 'const' });
+  expect(describeResponseFinding(finding)).toContain('X-Content-Type-Options: "sniff"');
+});
+
+test('the reference contract checks Cache-Control by its value, through a $ref to components/headers', async () => {
+  const reference = (await prepareContract(REFERENCE_CONTRACT_PATH, 'reference', 'reference')).compiled;
+  const overview = { status: 200, headers: { 'content-type': 'application/json; charset=utf-8', 'x-content-type-options': 'nosniff', 'cache-control': 'no-cache' } };
+  const results = checkResponse(reference, exchange({ ...overview, url: `/broker/api/v1/filetransfer/${TRANSFER_ID}` }));
+  const headers = verdictOf(results, 'response_headers_conformance');
+  expect(headers.verdict).toBe('FAIL');
+  expect(headers.findings).toContainEqual(expect.objectContaining({ kind: 'header-value', name: 'Cache-Control', value: 'no-cache', schemaPointer: '/components/headers/CacheControl/schema' }));
+  const good = checkResponse(reference, exchange({ ...overview, headers: { ...overview.headers, 'cache-control': 'no-store' }, url: `/broker/api/v1/filetransfer/${TRANSFER_ID}` }));
+  expect(verdictOf(good, 'response_headers_conformance').verdict).toBe('PASS');
+});
+
+test('the extra-property finding names the property', () => {
+  const r = verdictOf(checkResponse(contract, exchange({ json: { ...goodOverview(), secretField: 1 } })), 'response_schema_conformance');
+  expect(describeResponseFinding(r.findings[0]!)).toContain("'secretField'");
 });
 
 test('a body that is not JSON under a JSON media type is caught', () => {

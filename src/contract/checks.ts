@@ -181,12 +181,23 @@ function schemaFindings(validate: ValidateFunction, data: unknown, responsePoint
 registerCheck({
   id: 'response_headers_conformance',
   requirement: 'CT-HEADERS-001',
-  title: 'Every header the contract marks required is present',
+  title: 'Every header the contract marks required is present, and every documented header present has a value its schema allows',
   severity: 'medium',
   applies: needsResponse,
-  run: ({ response, exchange }) => {
+  run: ({ contract, response, exchange }) => {
     const missing = response!.requiredHeaders.filter((h) => exchange.headers[h.toLowerCase()] === undefined);
-    return missing.length === 0 ? [] : [{ kind: 'missing-header', names: missing }];
+    const findings: ResponseFinding[] = missing.length === 0 ? [] : [{ kind: 'missing-header', names: missing }];
+    for (const { name, schemaPointer } of response!.headerSchemas) {
+      const value = exchange.headers[name.toLowerCase()];
+      if (value === undefined) continue;
+      const r = contract.validateAt(schemaPointer, value);
+      if ('error' in r) {
+        findings.push({ kind: 'no-validator', reason: `header ${name}: ${r.error}` });
+        continue;
+      }
+      for (const e of r.errors.slice(0, 3)) findings.push({ kind: 'header-value', name, value, keyword: e.keyword, schemaPointer, message: e.message ?? e.keyword });
+    }
+    return findings;
   },
 });
 

@@ -26,6 +26,8 @@ export interface ResponseContract {
   /** `x-content-type-absent-allowed`: a body sent without any Content-Type is conformant (the Broker's 406). */
   contentTypeAbsentAllowed: boolean;
   requiredHeaders: string[];
+  /** Every header with a schema, and the document pointer of that schema (header values are checked with AJV). */
+  headerSchemas: { name: string; schemaPointer: string }[];
 }
 
 export interface OperationContract {
@@ -145,6 +147,12 @@ function indexOperations(doc: Record<string, unknown>): OperationContract[] {
             requiredHeaders: Object.entries(headers)
               .filter(([name, h]) => name.toLowerCase() !== 'content-type' && isObject(deref(doc, h)) && (deref(doc, h) as Record<string, unknown>).required === true)
               .map(([name]) => name),
+            headerSchemas: Object.entries(headers).flatMap(([name, h]) => {
+              if (name.toLowerCase() === 'content-type') return [];
+              const at = headerPointer(doc, h, `${pointer}/responses/${escapeToken(status)}/headers/${escapeToken(name)}`);
+              const header = deref(doc, h);
+              return isObject(header) && isObject(header.schema) ? [{ name, schemaPointer: `${at}/schema` }] : [];
+            }),
           });
         }
       }
@@ -162,6 +170,15 @@ function indexOperations(doc: Record<string, unknown>): OperationContract[] {
   }
   // Literal segments win over templates: `/filetransfer/upload` before `/filetransfer/{id}`.
   return ops.sort((a, b) => b.literalSegments - a.literalSegments);
+}
+
+/** The pointer of the header object itself: where its `$ref` chain ends, else where it is written. */
+function headerPointer(doc: unknown, value: unknown, written: string, depth = 0): string {
+  if (depth < 10 && isObject(value) && typeof value.$ref === 'string' && value.$ref.startsWith('#')) {
+    const target = decodeURIComponent(value.$ref.slice(1));
+    return headerPointer(doc, resolvePointer(doc, target), target, depth + 1);
+  }
+  return written;
 }
 
 /** Follows a local `$ref` (response, header, parameter objects); leaves schemas to AJV. */

@@ -28,6 +28,7 @@ export type ResponseFinding =
   | { kind: 'schema'; keyword: string; instancePath: string; schemaPointer: string; params: Record<string, unknown>; message: string }
   | { kind: 'unparseable-body'; mediaType: string; reason: string }
   | { kind: 'missing-header'; names: string[] }
+  | { kind: 'header-value'; name: string; value: string; keyword: string; schemaPointer: string; message: string }
   | { kind: 'no-validator'; reason: string };
 
 /** Renders a response finding as one line: "Received … / Documented …". */
@@ -41,8 +42,14 @@ export function describeResponseFinding(f: ResponseFinding): string {
       return `content type ${f.received ?? '(none)'} is not documented (documented: ${f.documented.join(', ') || 'no body'})`;
     case 'unexpected-body':
       return `a body of ${f.bytes} bytes (${f.received ?? 'no content type'}) where the contract documents none`;
-    case 'schema':
-      return `body${f.instancePath || ''} ${f.message} (${f.keyword} at ${f.schemaPointer})`;
+    case 'schema': {
+      // Name the offending property, not only the rule (`must NOT have additional properties: 'extra'`).
+      const p = f.params;
+      const named = typeof p.additionalProperty === 'string' ? `: '${p.additionalProperty}'` : typeof p.missingProperty === 'string' ? `: '${p.missingProperty}'` : '';
+      return `body${f.instancePath || ''} ${f.message}${named} (${f.keyword} at ${f.schemaPointer})`;
+    }
+    case 'header-value':
+      return `header ${f.name}: ${JSON.stringify(f.value)} ${f.message} (${f.keyword} at ${f.schemaPointer})`;
     case 'unparseable-body':
       return `body is not valid ${f.mediaType}: ${f.reason}`;
     case 'missing-header':

@@ -90,6 +90,10 @@ export interface VerdictEntry {
   source?: string;
   /** Coverage keys this verdict exercises: a state transition (`Initialized->UploadStarted`), an illegal cell (`Published|upload|sender`). */
   transition?: string;
+  /** The road of the transition taken (`binary`, `multipart+scan`…), a coverage key of its own with `transition`. */
+  variant?: string;
+  /** Transitions whose emitted events this verdict judged. */
+  events?: string[];
   cell?: string;
   /** Time from the triggering call to the observed state, for time-to-state figures (ms). */
   elapsedMs?: number;

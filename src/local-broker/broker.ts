@@ -1,4 +1,5 @@
 /** @module The local Broker's shared state and services: clock, scheduler, store, configuration, access rules (§4) and the event log. */
+import { randomUUID } from 'node:crypto';
 import type { Caller } from './auth.ts';
 import { TokenVerifier } from './auth.ts';
 import { Scheduler, type Clock } from './clock.ts';
@@ -133,13 +134,14 @@ export class Broker {
     if (type === 'published' && this.mutated('drop-published-event')) return;
     const event = makeEvent({
       type,
-      time: formatTimestamp(this.now()),
+      time: this.mutated('timestamps-with-z') ? this.now().toISOString() : formatTimestamp(this.now()),
       resourceId: t.resourceId,
       fileTransferId: t.id,
-      actor,
+      actor: type === 'published' && role === 'Recipient' && this.mutated('published-subject-is-sender') ? t.sender : actor,
       role,
       source: this.eventSource,
     });
+    if (type === 'published' && this.mutated('random-published-event-ids')) event.id = randomUUID();
     this.eventLog.push(event);
     if (this.settings.logEvents) this.settings.log(`${event.type} event raised on instance ${t.id} for party with organization number ${bareOrg(actor)} and role ${role}`);
     try {

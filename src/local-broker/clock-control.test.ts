@@ -181,5 +181,6 @@ test('Upload-Expires: a TUS upload left alone for 24 h is gone (HEAD 404), the t
 test('in-process advanceClock does the same as the endpoint', async () => {
   const id = await tb.initialize({ resourceId: RESOURCE_2 });
   await tb.broker.advanceClock(7 * 24 * HOUR);
-  await eventually(async () => ((await status(id)) === 'Purged' ? true : undefined));
+  expect(await eventually(async () => ((await status(id)) === 'Purged' ? true : undefined)), 'Purged after the in-process jump').toBe(true);
+  expect((await tb.details(id)).fileTransferStatusHistory.map((h: { fileTransferStatus: string }) => h.fileTransferStatus)).toEqual(['Initialized', 'Purged']);
 });

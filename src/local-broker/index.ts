@@ -23,6 +23,7 @@ import { DEFAULT_ENVIRONMENT, environmentRules, parseEnvironmentName } from './e
 import { PlatformTokens, type BrokerMaskinportenSettings } from './platform-token.ts';
 
 export type { Seed } from './seed.ts';
+export { loadSeed } from './seed.ts';
 export type { BrokerCloudEvent } from './events.ts';
 export type { Clock, ControllableClock } from './clock.ts';
 export { ManualClock, OffsetClock } from './clock.ts';

@@ -98,7 +98,8 @@ export async function completeUpload(b: Broker, t: FileTransfer, r: UploadResult
   // mismatch has a file location (confirm there answers code 10, not 3) and shows the bytes received.
   t.hasFile = true;
   t.size = r.size;
-  if (!overwrite && t.checksum && t.checksum.trim() && t.checksum.toLowerCase() !== r.md5) {
+  const checksumIgnored = t.useVirusScan && b.mutated('ignore-checksum-when-scanned');
+  if (!overwrite && !checksumIgnored && t.checksum && t.checksum.trim() && t.checksum.toLowerCase() !== r.md5) {
     addStatus(b, t, 'Failed', FAILED_TEXTS.checksumMismatch);
     b.store.save(t);
     b.store.deletePayload(t.id);
@@ -226,7 +227,7 @@ export function purge(b: Broker, id: string, trigger: 'expiry' | 'confirmed'): v
   addStatus(b, t, 'Purged');
   b.store.save(t);
   b.scheduler.cancel(`scan:${t.id}`);
-  b.emit('filepurged', t, t.sender, 'Sender');
+  if (!(trigger === 'confirmed' && b.mutated('no-filepurged-after-confirm'))) b.emit('filepurged', t, t.sender, 'Sender');
   neverConfirmedEvents(b, t);
 }
 

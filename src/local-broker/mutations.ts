@@ -27,6 +27,26 @@ export const MUTATIONS = {
   'tus-legacy-partial-url-404': 'the legacy two-segment TUS partial URL answers 404',
   /** HEAD/PATCH on an unregistered TUS partial id answers 500 (the real Broker's store exception). */
   'tus-unknown-partial-500': 'HEAD/PATCH on an unregistered TUS partial id answers 500',
+  /** A recipient's `published` event carries the sender's organisation as `subject`. */
+  'published-subject-is-sender': "recipients' published events carry the sender's organisation as subject",
+  /** `published` event ids are random instead of deterministic per transfer, role and party. */
+  'random-published-event-ids': 'published event ids are random',
+  /** The purge after the last confirm emits no `filepurged` event. */
+  'no-filepurged-after-confirm': 'the purge after the last confirm emits no filepurged event',
+  /** With virus scanning on, a checksum mismatch is ignored (the upload goes on to the scan). */
+  'ignore-checksum-when-scanned': 'a checksum mismatch is ignored when virus scanning is on',
+  /** `Cache-Control: no-cache` instead of `no-store`. */
+  'wrong-cache-control': 'Cache-Control is no-cache instead of no-store',
+  /** Content-Disposition without the plain `filename=` part (only `filename*=`). */
+  'content-disposition-without-filename': 'Content-Disposition lacks the plain filename= part',
+  /** Search answers every match, not at most 100. */
+  'no-search-cap': 'search answers every match instead of at most 100',
+  /** `fileTransferStatusChanged` and `currentRecipientFileTransferStatusChanged` show `created`. */
+  'status-changed-is-created': 'fileTransferStatusChanged and currentRecipientFileTransferStatusChanged equal created',
+  /** Code 21 (storage provider not ready) answers another text. */
+  'code-21-text': 'code 21 answers a changed text',
+  /** Timestamps end in `Z` instead of `+00:00`. */
+  'timestamps-with-z': 'timestamps end in Z instead of +00:00',
 } as const;
 
 export type MutationName = keyof typeof MUTATIONS;

@@ -13,22 +13,10 @@ class StepClock implements Clock {
 
 let tb: TestBroker;
 const clock = new StepClock(Date.parse('2026-08-18T10:00:00Z'));
+let a: string, b: string, c: string, urnSent: string;
+/** Set-up, not a test: three transfers a minute apart, one published, one downloaded by recipient 1. */
 test.beforeAll(async () => {
   tb = await startTestBroker({ clock, validateLifetime: false });
-});
-test.afterAll(async () => tb.close());
-
-const FT = '/broker/api/v1/filetransfer';
-const search = async (q: string, token = tb.tokens.sender) => {
-  const res = await tb.call('GET', `${FT}?resourceId=${RESOURCE_1}${q}`, { token });
-  expect(res.status, res.text).toBe(200);
-  return res.json() as string[];
-};
-
-test.describe.configure({ mode: 'serial' });
-
-let a: string, b: string, c: string, urnSent: string;
-test('setup: three transfers a minute apart, one published, one downloaded by recipient 1', async () => {
   a = await tb.initialize();
   clock.ms += 60_000;
   b = await tb.initialize({ recipients: [`0192:${ORGS.recipient1}`, `0192:${ORGS.recipient2}`] });
@@ -40,6 +28,16 @@ test('setup: three transfers a minute apart, one published, one downloaded by re
   await tb.call('GET', `${FT}/${b}/download`, { token: tb.tokens.recipient1 });
   urnSent = await tb.initialize({ sender: `urn:altinn:organization:identifier-no:${ORGS.sender}` });
 });
+test.afterAll(async () => tb.close());
+
+const FT = '/broker/api/v1/filetransfer';
+const search = async (q: string, token = tb.tokens.sender) => {
+  const res = await tb.call('GET', `${FT}?resourceId=${RESOURCE_1}${q}`, { token });
+  expect(res.status, res.text).toBe(200);
+  return res.json() as string[];
+};
+
+test.describe.configure({ mode: 'serial' });
 
 test('sender sees its transfers newest first; orderAscending reverses; URN-sent transfers are not found by the sender', async () => {
   const all = await search('');

@@ -135,6 +135,7 @@ async function run(b: Broker, routes: Route[], req: IncomingMessage, res: Server
     return params ? [{ route, params }] : [];
   });
   for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+  if (b.mutated('wrong-cache-control')) res.setHeader('cache-control', 'no-cache');
   if (candidates.length === 0) return void sendBare(res, 404);
   const method = (req.method ?? 'GET').toUpperCase();
   const chosen = candidates

@@ -4,14 +4,15 @@ import { maxActorStatus } from './lifecycle.ts';
 import { ACTOR_STATUS_TEXTS, currentEntry, STATUS_TEXTS, type FileTransfer } from './model.ts';
 import { formatTimestamp } from './time-format.ts';
 
-const ts = (iso: string) => formatTimestamp(new Date(iso));
+/** A stored instant as the Broker writes it: `+00:00`, or `Z` under the `timestamps-with-z` mutation. */
+const ts = (b: Broker, iso: string) => (b.mutated('timestamps-with-z') ? new Date(iso).toISOString() : formatTimestamp(new Date(iso)));
 
-function publishedAt(t: FileTransfer): string | null {
+function publishedAt(b: Broker, t: FileTransfer): string | null {
   const first = t.history.find((h) => h.status === 'Published');
-  return first ? ts(first.at) : null;
+  return first ? ts(b, first.at) : null;
 }
 
-function recipientOverview(t: FileTransfer) {
+function recipientOverview(b: Broker, t: FileTransfer) {
   const actors = [...new Set(t.actorHistory.map((e) => e.actor))];
   return actors.map((actor) => {
     const entries = t.actorHistory.filter((e) => e.actor === actor);
@@ -21,12 +22,12 @@ function recipientOverview(t: FileTransfer) {
       recipient: actor,
       currentRecipientFileTransferStatusCode: code,
       currentRecipientFileTransferStatusText: ACTOR_STATUS_TEXTS[code],
-      currentRecipientFileTransferStatusChanged: ts(latest),
+      currentRecipientFileTransferStatusChanged: ts(b, b.mutated('status-changed-is-created') ? t.created : latest),
     };
   });
 }
 
-function baseFields(t: FileTransfer) {
+function baseFields(b: Broker, t: FileTransfer) {
   const current = currentEntry(t);
   return {
     fileTransferId: t.id,
@@ -38,18 +39,18 @@ function baseFields(t: FileTransfer) {
     fileTransferSize: t.size,
     fileTransferStatus: current.status,
     fileTransferStatusText: current.text ?? STATUS_TEXTS[current.status],
-    fileTransferStatusChanged: ts(current.at),
-    created: ts(t.created),
-    expirationTime: ts(t.expirationTime),
+    fileTransferStatusChanged: ts(b, b.mutated('status-changed-is-created') ? t.created : current.at),
+    created: ts(b, t.created),
+    expirationTime: ts(b, t.expirationTime),
     sender: t.sender,
-    recipients: recipientOverview(t),
+    recipients: recipientOverview(b, t),
     propertyList: t.propertyList,
   };
 }
 
 export function overviewBody(b: Broker, t: FileTransfer): Record<string, unknown> {
-  const body: Record<string, unknown> = baseFields(t);
-  if (!b.mutated('omit-published-field')) body.published = publishedAt(t);
+  const body: Record<string, unknown> = baseFields(b, t);
+  if (!b.mutated('omit-published-field')) body.published = publishedAt(b, t);
   return body;
 }
 
@@ -61,15 +62,15 @@ export function detailsBody(b: Broker, t: FileTransfer): Record<string, unknown>
     fileTransferStatusHistory: order(t.history).map((h) => ({
       fileTransferStatus: h.status,
       fileTransferStatusText: h.text ?? STATUS_TEXTS[h.status],
-      fileTransferStatusChanged: ts(h.at),
+      fileTransferStatusChanged: ts(b, h.at),
     })),
     recipientFileTransferStatusHistory: order(t.actorHistory).map((e) => ({
       recipient: e.actor,
       recipientFileTransferStatusCode: e.status,
       recipientFileTransferStatusText: ACTOR_STATUS_TEXTS[e.status],
-      recipientFileTransferStatusChanged: ts(e.at),
+      recipientFileTransferStatusChanged: ts(b, e.at),
     })),
   };
-  if (!b.mutated('omit-published-field')) body.published = publishedAt(t);
-  return { ...body, ...baseFields(t) };
+  if (!b.mutated('omit-published-field')) body.published = publishedAt(b, t);
+  return { ...body, ...baseFields(b, t) };
 }

@@ -28,6 +28,7 @@ export const BROKER_ERRORS = {
   InvalidGracePeriod: e(17, 400, "Invalid grace period format. Should follow ISO8601 standard for duration. Example: 'PT2H' for 2 hours."),
   GracePeriodTooLong: e(18, 400, 'Grace period cannot exceed 24 hours'),
   ConfirmBeforeDownload: e(19, 400, 'Cannot confirm before the files have been downloaded'),
+  StorageProviderNotReady: e(21, 503, 'Storage provider is not ready yet. Please try again later.'),
   MaxSizeAboveTested: e(22, 400, 'Max file transfer size cannot be set higher than 100GB in production because it has not yet been tested for it. Contact us @ Slack if you need it.'),
   ServiceOwnerOfResourceNotConfigured: e(24, 400, 'The service owner associated with the resource has not been configured.'),
   ResourceNotConfigured: e(25, 400, 'The resource has not been configured.'),
@@ -40,6 +41,23 @@ export const BROKER_ERRORS = {
 } as const satisfies Record<string, BrokerError>;
 
 export type BrokerErrorName = keyof typeof BROKER_ERRORS;
+
+/** Why a catalogued error may not be answered in a run: the set-up it needs that not every Broker offers. */
+export const ERROR_REACH: Partial<Record<BrokerErrorName, string>> = {
+  UploadFailed: 'needs a storage fault (capability faultInjection)',
+  FileSizeExceedsMaximum: 'needs a resource whose maxFileTransferSize is below the upload; no suite drives it yet',
+  StorageProviderNotReady: 'needs a service owner without the storage provider the transfer asks for (the embedded Broker with a seed of its own)',
+  MaxSizeAboveTested: 'raised only by a Production Broker',
+  ServiceOwnerAlreadyExists: 'needs the service-owner registration right (capability serviceOwnerAdmin)',
+  ServiceOwnerNotFound: 'needs the service-owner registration right (capability serviceOwnerAdmin)',
+};
+
+/** Every catalogued error as a coverage key (`BRO-00021`), with the reason it may go unreached. */
+export const ERROR_CODE_KEYS: readonly { key: string; name: BrokerErrorName; reach?: string }[] = (Object.keys(BROKER_ERRORS) as BrokerErrorName[]).map((name) => ({
+  key: wireCode(BROKER_ERRORS[name]),
+  name,
+  ...(ERROR_REACH[name] ? { reach: ERROR_REACH[name] } : {}),
+}));
 
 /** `BRO-00004`, `BRO-07002`. */
 export function wireCode(error: BrokerError): string {

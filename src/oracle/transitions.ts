@@ -45,6 +45,11 @@ export interface Transition {
   needs: (keyof Capabilities)[];
   /** Set when no HTTP road can show it at all; the catalogue carries the same reason. */
   unreachable?: string;
+  /**
+   * The roads the coverage counts separately (a verdict names one with `variant`): the upload road
+   * (`binary`, `multipart`, `tus`) and, where it changes the path, the scan mode (`+scan` / `+no-scan`).
+   */
+  variants?: string[];
 }
 
 const published: ExpectedEvent[] = [
@@ -61,7 +66,7 @@ export const TRANSITIONS: readonly Transition[] = [
   {
     key: 'Initialized->UploadStarted[upload]', requirement: 'LC-UPLOAD-001', source: '§2.3, §3.2', from: 'Initialized', to: 'UploadStarted',
     trigger: 'E2 streamed upload (or E3 multipart) begins', preconditions: ['status ≤ UploadStarted'],
-    history: ['UploadStarted'], events: [], needs: [],
+    history: ['UploadStarted'], events: [], needs: [], variants: ['binary', 'multipart'],
   },
   {
     key: 'UploadStarted->UploadStarted[upload]', requirement: 'LC-UPLOAD-002', source: '§3.2', from: 'UploadStarted', to: 'UploadStarted',
@@ -71,12 +76,12 @@ export const TRANSITIONS: readonly Transition[] = [
   {
     key: 'UploadStarted->Published[upload-no-scan]', requirement: 'LC-PUBLISH-001', source: '§3.2, §3.3', from: 'UploadStarted', to: 'Published',
     trigger: 'E2/E3 upload completes, disableVirusScan true', preconditions: ['checksum absent or equal to the MD5 of the bytes'],
-    history: ['Published'], events: published, needs: ['disableVirusScan'],
+    history: ['Published'], events: published, needs: ['disableVirusScan'], variants: ['binary', 'multipart'],
   },
   {
     key: 'UploadStarted->UploadProcessing[upload-scan]', requirement: 'LC-PUBLISH-002', source: '§3.2, §3.3', from: 'UploadStarted', to: 'UploadProcessing',
     trigger: 'E2/E3 upload completes, virus scan on', preconditions: ['checksum absent or equal'],
-    history: ['UploadProcessing'], events: [{ type: 'uploadprocessing', role: 'Sender', count: 'one' }], needs: [],
+    history: ['UploadProcessing'], events: [{ type: 'uploadprocessing', role: 'Sender', count: 'one' }], needs: [], variants: ['binary', 'multipart'],
   },
   {
     key: 'UploadProcessing->Published[scan-clean]', requirement: 'LC-PUBLISH-003', source: '§3.2', from: 'UploadProcessing', to: 'Published',
@@ -93,7 +98,7 @@ export const TRANSITIONS: readonly Transition[] = [
   {
     key: 'UploadStarted->Failed[checksum-mismatch]', requirement: 'LC-FAIL-001', source: '§2.3, §3.2', from: 'UploadStarted', to: 'Failed',
     trigger: 'E2/E3 upload whose MD5 differs from the initialize checksum', preconditions: ['initialize checksum given'],
-    history: ['Failed'], statusText: 'Checksum mismatch', events: [], needs: [],
+    history: ['Failed'], statusText: 'Checksum mismatch', events: [], needs: [], variants: ['binary+scan', 'binary+no-scan', 'multipart'],
   },
   {
     key: 'UploadStarted->Failed[upload-exception]', requirement: 'LC-FAIL-003', source: '§2.3, §3.2', from: 'UploadStarted', to: 'Failed',
@@ -168,9 +173,22 @@ export const TRANSITIONS: readonly Transition[] = [
   {
     key: 'Failed->Purged[expiry]', requirement: 'LC-CLOCK-001', source: '§3.2', from: 'Failed', to: 'Purged',
     trigger: 'expirationTime reached on a Failed transfer', preconditions: [],
-    history: ['Purged'], events: [{ type: 'filepurged', role: 'Sender', count: 'one' }], needs: ['configureResources'],
+    // The purge handler announces never-confirmed recipients on every purge but the malware one, Failed transfers included.
+    history: ['Purged'],
+    events: [{ type: 'filepurged', role: 'Sender', count: 'one' }, { type: 'fileneverconfirmeddownloaded', role: 'Recipient', count: 'each' }, { type: 'fileneverconfirmeddownloaded', role: 'Sender', count: 'one' }],
+    needs: ['configureResources'],
   },
 ];
+
+/** Coverage keys of every transition variant: `key{variant}`. */
+export const TRANSITION_VARIANT_KEYS: readonly string[] = TRANSITIONS.flatMap((t) => (t.variants ?? []).map((v) => variantKey(t.key, v)));
+
+/** The transitions that emit events: their events are a coverage dimension of their own. */
+export const EVENT_TRANSITION_KEYS: readonly string[] = TRANSITIONS.filter((t) => t.events.length > 0).map((t) => t.key);
+
+export function variantKey(transitionKey: string, variant: string): string {
+  return `${transitionKey}{${variant}}`;
+}
 
 export function transition(key: string): Transition {
   const t = TRANSITIONS.find((x) => x.key === key);

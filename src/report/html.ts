@@ -172,7 +172,7 @@ function foldTable(id: string, summary: string, head: string[], rows: string[], 
 const coverageFigure = (b: CoverageBlock) => `${b.covered}${b.total !== null ? ` / ${b.total} (${b.percent ?? 0}%)` : ' observed'}`;
 
 function coverageTable(id: string, title: string, b: CoverageBlock, what: string): string {
-  const rows = b.items.map((i) => `<tr data-verdict="${esc(i.verdict ?? '')}"><td><code>${esc(i.key)}</code></td><td>${i.covered ? 'yes' : '<span class="muted">no</span>'}</td><td>${i.verdict ? badge(i.verdict) : ''}</td></tr>`);
+  const rows = b.items.map((i) => `<tr data-verdict="${esc(i.verdict ?? '')}"><td><code>${esc(i.key)}</code></td><td>${i.covered ? 'yes' : `<span class="muted">no${i.reason ? `: ${esc(i.reason)}` : ''}</span>`}</td><td>${i.verdict ? badge(i.verdict) : ''}</td></tr>`);
   return foldTable(id, `${esc(title)}: ${coverageFigure(b)} <span class="muted">total from: ${esc(b.source)}</span>`, [esc(what), 'covered', 'verdict'], rows);
 }
 
@@ -308,6 +308,9 @@ ${stateDiagramSvg(transitions, edges)}
 ${coverageTable('transitions-table', 'Transitions', s.coverage.transitions, 'transition')}
 ${coverageTable('cells-table', 'Illegal cells', s.coverage.illegalCells, 'cell (state|operation|actor)')}
 ${requirementsTable(s.coverage.requirements)}
+${s.coverage.variants ? coverageTable('variants-table', 'Transition variants (upload road, scan mode)', s.coverage.variants, 'transition{variant}') : ''}
+${s.coverage.events ? coverageTable('events-table', 'Events per transition', s.coverage.events, 'transition') : ''}
+${s.coverage.errorCodes ? coverageTable('error-codes-table', 'Broker error codes answered', s.coverage.errorCodes, 'code') : ''}
 ${operationsTable(s)}
 <h2 id="time-to-state">Time to state</h2>${tts.length ? foldTable('tts-table', `${tts.length} transitions timed (p50/p95)`, ['transition', 'n', 'p50 ms', 'p95 ms'], tts) : '<p class="muted">no time-to-state measurements in this run</p>'}
 <h2 id="findings">Contract findings (${s.contractFindings.length})</h2>${findings.length ? foldTable('findings-table', `${findings.length} findings of the contracts used`, ['contract', 'severity', 'id', 'where', 'message'], findings) : '<p>No contract findings.</p>'}

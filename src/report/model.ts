@@ -110,6 +110,8 @@ export interface CoverageItem {
   /** For requirements: what must hold, and where the Broker does it (from the oracle's catalogue). */
   statement?: string;
   citation?: string;
+  /** Why an item was not covered, when the oracle knows (an error code's set-up). */
+  reason?: string;
 }
 
 export interface CoverageBlock {
@@ -167,6 +169,12 @@ export interface RunSummary {
     transitions: CoverageBlock;
     illegalCells: CoverageBlock;
     requirements: CoverageBlock;
+    /** Transition variants (`key{binary+scan}`), when the oracle lists them. */
+    variants?: CoverageBlock;
+    /** Transitions whose events a verdict judged. */
+    events?: CoverageBlock;
+    /** Catalogued Broker error codes the Broker answered; an unanswered one carries the reason it may be. */
+    errorCodes?: CoverageBlock;
     operations: {
       contract: string | null;
       statusCodes: { covered: number; total: number; percent: number | null };

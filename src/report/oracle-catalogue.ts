@@ -10,6 +10,12 @@ export interface OracleCatalogue {
   transitions?: string[];
   requirements?: { id: string; title?: string; statement?: string; citation?: string }[];
   illegalCells?: string[];
+  /** `key{variant}` of every transition variant. */
+  transitionVariants?: string[];
+  /** Transitions that emit events. */
+  eventTransitions?: string[];
+  /** Catalogued Broker error codes (`BRO-00021`) and why each may go unreached. */
+  errorCodes?: { key: string; reach?: string }[];
 }
 
 const ORACLE_URL = new URL('../oracle/index.ts', import.meta.url);
@@ -58,6 +64,17 @@ export function catalogueFrom(mod: Record<string, unknown>): OracleCatalogue {
     ?.map((c) => keyOf(c, ['state', 'operation'], '|'))
     .filter((c): c is string => !!c);
   if (cells?.length) out.illegalCells = [...new Set(cells)];
+  const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined);
+  const variants = strings(mod.TRANSITION_VARIANT_KEYS);
+  if (variants?.length) out.transitionVariants = variants;
+  const events = strings(mod.EVENT_TRANSITION_KEYS);
+  if (events?.length) out.eventTransitions = events;
+  if (Array.isArray(mod.ERROR_CODE_KEYS)) {
+    out.errorCodes = mod.ERROR_CODE_KEYS.flatMap((e: unknown) => {
+      const o = e as { key?: unknown; reach?: unknown };
+      return typeof o?.key === 'string' ? [{ key: o.key, ...(typeof o.reach === 'string' ? { reach: o.reach } : {}) }] : [];
+    });
+  }
   return out;
 }
 

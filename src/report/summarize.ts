@@ -339,6 +339,9 @@ export async function summarizeRun(runDir: string, options: SummarizeOptions = {
   };
   const transitions = coverageOf((v) => v.transition, oracle.transitions, REFERENCE_TRANSITIONS, 'reference-diagram');
   const illegalCells = coverageOf((v) => v.cell, oracle.illegalCells, undefined, 'reference-diagram');
+  const variants = oracle.transitionVariants ? coverageOf((v) => (v.transition && v.variant ? `${v.transition}{${v.variant}}` : undefined), oracle.transitionVariants, undefined, 'reference-diagram') : undefined;
+  const eventsBlock = oracle.eventTransitions ? eventsCoverage(verdicts, oracle.eventTransitions) : undefined;
+  const errorCodes = oracle.errorCodes ? errorCodeCoverage([...exchanges.values()], oracle.errorCodes) : undefined;
 
   const contractRequirements = new Map(allChecks().map((c) => [c.requirement, { statement: c.title, citation: undefined as string | undefined }]));
   const reqVerdicts = new Map<string, CheckVerdict>();
@@ -472,6 +475,9 @@ export async function summarizeRun(runDir: string, options: SummarizeOptions = {
       transitions,
       illegalCells,
       requirements,
+      ...(variants ? { variants } : {}),
+      ...(eventsBlock ? { events: eventsBlock } : {}),
+      ...(errorCodes ? { errorCodes } : {}),
       operations: { contract: reference?.compiled.name ?? null, statusCodes: { covered: declaredCovered, total: declaredTotal, percent: pct(declaredCovered, declaredTotal) }, items: opItems },
     },
     timeToState,
@@ -483,5 +489,30 @@ export async function summarizeRun(runDir: string, options: SummarizeOptions = {
     contractFindings,
     warnings,
     servedContract,
+  };
+}
+
+/** Transitions whose events were judged: a verdict names them in `events`. */
+function eventsCoverage(verdicts: readonly VerdictEntry[], universe: readonly string[]): CoverageBlock {
+  const byKey = new Map<string, Verdict>();
+  for (const v of verdicts) {
+    if (v.verdict === 'SKIP' || v.verdict === 'ERROR') continue;
+    for (const k of v.events ?? []) byKey.set(k, byKey.has(k) ? worst(byKey.get(k)!, v.verdict) : v.verdict);
+  }
+  const covered = universe.filter((k) => byKey.has(k)).length;
+  return { source: 'oracle', covered, total: universe.length, percent: pct(covered, universe.length), items: universe.map((key) => ({ key, covered: byKey.has(key), ...(byKey.has(key) ? { verdict: byKey.get(key)! } : {}) })) };
+}
+
+/** Catalogued `BRO-000NN` codes the Broker answered in this run; each unanswered one with the set-up it needs. */
+function errorCodeCoverage(exchanges: readonly ExchangeEntry[], universe: readonly { key: string; reach?: string }[]): CoverageBlock {
+  const seen = new Set<string>();
+  for (const x of exchanges) for (const m of (x.response?.bodyExcerpt ?? '').matchAll(/"code"\s*:\s*"(BRO-\d{5})"/g)) seen.add(m[1]!);
+  const covered = universe.filter((e) => seen.has(e.key)).length;
+  return {
+    source: 'oracle',
+    covered,
+    total: universe.length,
+    percent: pct(covered, universe.length),
+    items: universe.map((e) => (seen.has(e.key) ? { key: e.key, covered: true } : { key: e.key, covered: false, reason: e.reach ?? 'not answered in this run' })),
   };
 }

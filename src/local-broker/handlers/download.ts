@@ -63,7 +63,7 @@ export async function downloadHandler(rc: RequestContext): Promise<void> {
 
   const headers: Record<string, string | number> = {
     'content-type': 'application/octet-stream',
-    'content-disposition': contentDisposition(t.fileName),
+    'content-disposition': b.mutated('content-disposition-without-filename') ? contentDisposition(t.fileName).replace(/; filename=[^;]*(?=; filename\*=)/, '') : contentDisposition(t.fileName),
     'accept-ranges': 'bytes',
   };
   if (range) {

@@ -63,7 +63,7 @@ export function initializeTransfer(b: Broker, caller: Caller, input: NewTransfer
   const owner = b.serviceOwner(resource.serviceOwner) ?? fail(Errors.ServiceOwnerNotConfigured);
   if (input.disableVirusScan && b.production && !resource.approvedForDisabledVirusScan) fail(Errors.NeedApprovalToDisableVirusScan);
   const provider = input.disableVirusScan ? 'AltinnAzureWithoutVirusScan' : 'AltinnAzure';
-  if (!b.readyProviders(owner).includes(provider)) fail(Errors.StorageProviderNotReady);
+  if (!b.readyProviders(owner).includes(provider)) fail(b.mutated('code-21-text') ? { ...Errors.StorageProviderNotReady, detail: 'Storage provider is not ready.' } : Errors.StorageProviderNotReady);
   const registry = b.registryResource(input.resourceId) ?? fail(Errors.ResourceNotRegistered);
   if (registry.accessListMode === 'Enabled') {
     const members = new Set((registry.accessList ?? []).map(bareOrg));

@@ -5,3 +5,5 @@ export * from './cells.ts';
 export * from './events.ts';
 export * from './robustness.ts';
 export * from './tus.ts';
+export * from './download.ts';
+export * from './search.ts';

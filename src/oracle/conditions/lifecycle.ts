@@ -90,17 +90,72 @@ export const DownloadedBytesAreIdentical = condition<{ expectedMd5: string; actu
   (x) => compare('downloaded bytes', { md5: { expected: x.expectedMd5, actual: x.actualMd5 }, bytes: { expected: x.expectedBytes, actual: x.actualBytes } }),
 );
 
-/** A refused call left the histories as they were (as sets of entries: their listing order is LC-HISTORY-001's concern). */
+/**
+ * A refused call left the histories as they were (as sets of entries: their listing order is
+ * LC-HISTORY-001's concern). A details body without a history is a FAIL naming what is missing, never a TypeError.
+ */
 export const RefusalChangedNothing = condition<{ before: FileTransferDetails | undefined; after: FileTransferDetails | undefined }>(
   'RefusalChangedNothing', 'NEG-NOCHANGE-001', '§2.3, §2.9',
   ({ before, after }) => {
-    const shape = (d?: FileTransferDetails) => ({
-      status: d?.fileTransferStatusHistory.map((h) => `${h.fileTransferStatus}@${h.fileTransferStatusChanged}`).sort(),
-      recipients: d?.recipientFileTransferStatusHistory.map((h) => `${h.recipient}:${h.recipientFileTransferStatusCode}@${h.recipientFileTransferStatusChanged}`).sort(),
+    const lacking = (['before', 'after'] as const).flatMap((when) => {
+      const d = when === 'before' ? before : after;
+      if (!d) return [`${when}: no details body`];
+      return (['fileTransferStatusHistory', 'recipientFileTransferStatusHistory'] as const).filter((k) => !Array.isArray(d[k])).map((k) => `${when}: ${k} is ${JSON.stringify(d[k]) ?? 'absent'}`);
     });
-    return compare('histories after refusals', { histories: { expected: shape(before), actual: shape(after) } });
+    if (lacking.length > 0) return fail(`histories after refusals cannot be compared: ${lacking.join('; ')}`, 'both histories as arrays, before and after', lacking);
+    const shape = (d: FileTransferDetails) => ({
+      status: d.fileTransferStatusHistory.map((h) => `${h.fileTransferStatus}@${h.fileTransferStatusChanged}`).sort(),
+      recipients: d.recipientFileTransferStatusHistory.map((h) => `${h.recipient}:${h.recipientFileTransferStatusCode}@${h.recipientFileTransferStatusChanged}`).sort(),
+    });
+    return compare('histories after refusals', { histories: { expected: shape(before!), actual: shape(after!) } });
   },
 );
+
+const latest = (times: string[]): number | undefined => (times.length === 0 ? undefined : Math.max(...times.map((t) => Date.parse(t))));
+const iso = (ms: number | undefined) => (ms === undefined || Number.isNaN(ms) ? null : new Date(ms).toISOString());
+
+/**
+ * LC-STATE-003: `fileTransferStatusChanged` is the time of the latest status history entry, and every recipient's
+ * `currentRecipientFileTransferStatusChanged` the time of that recipient's latest history entry (times compared as
+ * instants, so the offset format is LC-TIME-001's business).
+ */
+export const StatusChangedTimesMatchHistory = condition<FileTransferDetails | undefined>('StatusChangedTimesMatchHistory', 'LC-STATE-003', '§2.5, §2.6', (d) => {
+  if (!d) return fail('no details body', 'details', undefined);
+  if (!Array.isArray(d.fileTransferStatusHistory) || !Array.isArray(d.recipientFileTransferStatusHistory) || !Array.isArray(d.recipients)) {
+    return fail('details lack a history or the recipients list', 'fileTransferStatusHistory, recipientFileTransferStatusHistory, recipients', Object.keys(d));
+  }
+  const parts: Record<string, { expected: unknown; actual: unknown; ok?: boolean }> = {};
+  const want = latest(d.fileTransferStatusHistory.map((h) => h.fileTransferStatusChanged));
+  parts.fileTransferStatusChanged = { expected: iso(want), actual: d.fileTransferStatusChanged, ok: want !== undefined && Date.parse(d.fileTransferStatusChanged) === want };
+  for (const r of d.recipients) {
+    const mine = latest(d.recipientFileTransferStatusHistory.filter((h) => h.recipient === r.recipient).map((h) => h.recipientFileTransferStatusChanged));
+    parts[`${r.recipient}.currentRecipientFileTransferStatusChanged`] = { expected: iso(mine), actual: r.currentRecipientFileTransferStatusChanged, ok: mine !== undefined && Date.parse(r.currentRecipientFileTransferStatusChanged) === mine };
+  }
+  return compare('status-changed times against the histories', parts);
+});
+
+/** ISO 8601 with an explicit `+00:00` offset and at most 7 fractional digits (§1.3). */
+export const BROKER_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?\+00:00$/;
+const TIME_KEYS = /(Changed|^created|^expirationTime|^published|^time)$/;
+
+/** Every timestamp field (by name) anywhere in `body`, with its JSON path. */
+export function timestampsIn(body: unknown, path = '$'): { path: string; value: unknown }[] {
+  if (Array.isArray(body)) return body.flatMap((x, i) => timestampsIn(x, `${path}[${i}]`));
+  if (!body || typeof body !== 'object') return [];
+  return Object.entries(body as Record<string, unknown>).flatMap(([k, v]) =>
+    TIME_KEYS.test(k) && (typeof v === 'string' || v === undefined) ? (v === undefined ? [] : [{ path: `${path}.${k}`, value: v }]) : typeof v === 'object' && v !== null ? timestampsIn(v, `${path}.${k}`) : [],
+  );
+}
+
+/** LC-TIME-001: every timestamp in the body (overview, details, events) ends in `+00:00`; `Z` or another offset is named with its path. */
+export const TimestampsCarryUtcOffset = condition<unknown>('TimestampsCarryUtcOffset', 'LC-TIME-001', '§1.3', (body) => {
+  const found = timestampsIn(body);
+  if (found.length === 0) return fail('no timestamps found to check', 'at least one timestamp', body === undefined ? '(no body)' : typeof body);
+  const wrong = found.filter((t) => typeof t.value !== 'string' || !BROKER_TIMESTAMP.test(t.value));
+  return wrong.length === 0
+    ? pass(`${found.length} timestamps carry +00:00`, 'yyyy-mm-ddThh:mm:ss[.f{1,7}]+00:00', found.length)
+    : fail(`${wrong.length} timestamp(s) without the +00:00 offset, first ${wrong[0]!.path} = ${JSON.stringify(wrong[0]!.value)}`, 'yyyy-mm-ddThh:mm:ss[.f{1,7}]+00:00', Object.fromEntries(wrong.slice(0, 10).map((t) => [t.path, t.value])));
+});
 
 /** `expirationTime` − `created` equals the resource TTL (§2.2 step 9, §3.4). */
 export function expiresAfter(ttlMs: number, requirement = 'LC-EXPIRY-001'): Condition<FileTransferOverview | undefined> {

@@ -85,3 +85,11 @@ export function expectationResult(res: ResponseLike, expectation: Expectation): 
     }
   }
 }
+
+/** HDR-001: the security headers the Broker sets on every response it handles (§10.4), by value. */
+export const securityHeadersAre = condition<ResponseLike>('SecurityHeadersAreSet', 'HDR-001', '§10.4', (res) =>
+  compare('security headers', {
+    'cache-control': { expected: 'no-store', actual: res.headers['cache-control'] ?? '(absent)' },
+    'x-content-type-options': { expected: 'nosniff', actual: res.headers['x-content-type-options'] ?? '(absent)' },
+  }),
+);
