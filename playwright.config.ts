@@ -37,6 +37,26 @@ if (process.env.BROKER_ENV_FILE) {
   });
 }
 
+/**
+ * The mutation proof's batch (`BROKER_MUTANT_PROJECTS`, JSON `[{mutation, specs, grep?}]`): one project per
+ * local-Broker mutation, each running only the suites that must catch it, so a single Playwright run
+ * (one start-up, the workers shared) proves them all. Set, it replaces every other project.
+ */
+interface MutantCase {
+  mutation: string;
+  specs: string[];
+  grep?: string;
+}
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const mutantProjects: Project[] = (JSON.parse(process.env.BROKER_MUTANT_PROJECTS ?? '[]') as MutantCase[]).map((m) => ({
+  name: `mutant:${m.mutation}`,
+  testDir: '.',
+  testMatch: m.specs.map((spec) => new RegExp(`${escapeRegExp(spec)}$`)),
+  ...(m.grep ? { grep: new RegExp(escapeRegExp(m.grep)) } : {}),
+  use: { brokerEnv: 'local', brokerMutations: [m.mutation] } as Project['use'],
+  metadata: { environment: 'local', mutation: m.mutation },
+}));
+
 export default defineConfig({
   forbidOnly: !!process.env.CI,
   // A bare `npx playwright test --project=tt02` checks its configuration first (every missing variable at once).
@@ -52,7 +72,7 @@ export default defineConfig({
     ['allure-playwright', { resultsDir: allureStagingDir(runId()), detail: true, suiteTitle: true }],
     ['./src/report/conformance-reporter.ts'],
   ],
-  projects: [
+  projects: mutantProjects.length > 0 ? mutantProjects : [
     ...environmentProjects,
     {
       name: 'self-test',

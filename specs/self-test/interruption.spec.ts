@@ -181,7 +181,8 @@ test('a worker killed (SIGKILL) inside its second test: INCOMPLETE, the crashed 
       `// Reporter paths of the project's config are relative to the repository: make them absolute.`,
       `const reporter = (base.reporter as [string, unknown?][]).map(([name, options]) =>`,
       `  [name.startsWith('.') ? join(root, name) : isAbsolute(name) || ['list', 'line', 'dot', 'json', 'junit', 'html', 'null', 'blob', 'github'].includes(name) ? name : resolveFromRoot(name), options]);`,
-      `export default { ...base, reporter, projects: [{ name: 'local', testDir: ${JSON.stringify(specs)}, use: { brokerEnv: 'local' }, metadata: { environment: 'local' } }] };`,
+      `const globalSetup = typeof base.globalSetup === 'string' ? join(root, base.globalSetup) : base.globalSetup;`,
+      `export default { ...base, globalSetup, reporter, projects: [{ name: 'local', testDir: ${JSON.stringify(specs)}, use: { brokerEnv: 'local' }, metadata: { environment: 'local' } }] };`,
       '',
     ].join('\n'),
   );

@@ -1,13 +1,15 @@
 /**
- * Mutation proof: the suites catch each deliberate fault of the local Broker. For every mutation a
- * nested Playwright run (`--project=local`, `BROKER_LOCAL_MUTATIONS=<name>`, its own reports dir)
- * runs the suites that should notice; the run must fail, and its ledger must hold a FAIL verdict
- * (of a condition, or of a contract check) of the requirement that names the fault. Should the suites for a fault be unable to run on the Broker
- * (every nested test skipped, e.g. events not observable), the case is `fixme` with that reason.
+ * Mutation proof: the suites catch each deliberate fault of the local Broker. One nested Playwright run
+ * (its own reports dir) holds a project per mutation (`BROKER_MUTANT_PROJECTS`, see playwright.config.ts),
+ * each running the suites that should notice against a local Broker with that fault: one start-up for
+ * all of them. For every mutation its project must have a failed test, and its ledger a FAIL verdict (of
+ * a condition, or of a contract check) of the requirement that names the fault. Should the suites for a
+ * fault be unable to run on the Broker (every nested test skipped, e.g. events not observable), the case
+ * is `fixme` with that reason.
  */
 import { expect, test } from '@playwright/test';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -68,25 +70,29 @@ function failuresOf(ledger: Verdict[], requirements: string[]): string[] {
   return [...conditions, ...checks].filter((r) => requirements.includes(r));
 }
 
-function ledgerOf(reportsDir: string): Verdict[] {
-  const lines: Verdict[] = [];
+/** Every ledger entry of the nested run, by the mutation its worker's Broker ran with (from each file's run-start). */
+function ledgersByMutation(reportsDir: string): Map<string, Verdict[]> {
+  const byMutation = new Map<string, Verdict[]>();
   const walk = (dir: string) => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       const p = join(dir, e.name);
       if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.ndjson')) for (const l of readFileSync(p, 'utf8').split('\n')) if (l.trim()) lines.push(JSON.parse(l) as Verdict);
+      else if (e.name.endsWith('.ndjson') && e.name.startsWith('worker-')) {
+        const lines = readFileSync(p, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Verdict & { localBroker?: { mutations: { name: string }[] } });
+        const mutation = lines.find((l) => l.type === 'run-start')?.localBroker?.mutations[0]?.name ?? '(none)';
+        byMutation.set(mutation, [...(byMutation.get(mutation) ?? []), ...lines]);
+      }
     }
   };
   walk(reportsDir);
-  return lines;
+  return byMutation;
 }
 
-function nestedRun(c: Case, reportsDir: string): Promise<{ code: number | null; output: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, BROKER_LOCAL_MUTATIONS: c.mutation, BROKER_REPORTS_DIR: reportsDir, FORCE_COLOR: '0' };
-  delete env.BROKER_RUN_ID;
-  delete env.TEST_WORKER_INDEX;
-  delete env.TEST_PARALLEL_INDEX;
-  const args = ['playwright', 'test', '--project=local', '--reporter=line', '--workers=1', ...(c.grep ? ['--grep', c.grep] : []), ...c.specs];
+function nestedRun(cases: Case[], reportsDir: string): Promise<{ code: number | null; output: string }> {
+  const projects = cases.map((c) => ({ mutation: c.mutation, specs: c.specs, ...(c.grep ? { grep: c.grep } : {}) }));
+  const env: NodeJS.ProcessEnv = { ...process.env, BROKER_MUTANT_PROJECTS: JSON.stringify(projects), BROKER_REPORTS_DIR: reportsDir, BROKER_PREFLIGHT_DONE: '1', FORCE_COLOR: '0' };
+  for (const k of ['BROKER_RUN_ID', 'BROKER_LOCAL_MUTATIONS', 'TEST_WORKER_INDEX', 'TEST_PARALLEL_INDEX']) delete env[k];
+  const args = ['playwright', 'test', '--reporter=line', '--workers=2'];
   return new Promise((resolve) => {
     const child = spawn('npx', args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -97,26 +103,48 @@ function nestedRun(c: Case, reportsDir: string): Promise<{ code: number | null; 
 }
 
 test.describe('mutation proof @slow', () => {
-  test.describe.configure({ timeout: 180_000 });
+  let run: { code: number | null; output: string } = { code: null, output: '' };
+  let ledgers = new Map<string, Verdict[]>();
+
+  // One nested run for all cases. A failed case restarts the worker, and with it this hook: the result is
+  // kept for this outer run (its run id) so that the nested run is not repeated.
+  test.beforeAll(async () => {
+    test.setTimeout(900_000);
+    const kept = join(tmpdir(), `bc-mutation-proof-${process.env.BROKER_RUN_ID ?? process.pid}.json`);
+    if (existsSync(kept)) {
+      const saved = JSON.parse(readFileSync(kept, 'utf8')) as { run: typeof run; ledgers: [string, Verdict[]][] };
+      run = saved.run;
+      ledgers = new Map(saved.ledgers);
+      return;
+    }
+    const reportsDir = mkdtempSync(join(tmpdir(), 'bc-mutation-proof-'));
+    try {
+      run = await nestedRun(CASES, reportsDir);
+      ledgers = ledgersByMutation(reportsDir);
+    } finally {
+      rmSync(reportsDir, { recursive: true, force: true });
+    }
+    writeFileSync(kept, JSON.stringify({ run, ledgers: [...ledgers] }));
+  });
+
+  test('every mutation ran in its own project against its own mutated Broker', () => {
+    expect([...ledgers.keys()].sort(), run.output.slice(-2000)).toEqual(CASES.map((c) => c.mutation).sort());
+    expect(run.code, 'the nested run fails, as every project in it must').not.toBe(0);
+  });
+
   for (const c of CASES) {
-    test(`${c.mutation} is caught by ${c.specs.join(', ')} naming ${c.requirements.join(' / ')}`, async () => {
-      const reportsDir = mkdtempSync(join(tmpdir(), `bc-mutation-${c.mutation}-`));
-      try {
-        const { code, output } = await nestedRun(c, reportsDir);
-        const ledger = ledgerOf(reportsDir);
-        const ends = ledger.filter((e) => e.type === 'test-end');
-        if (ends.length > 0 && ends.every((e) => e.status === 'skipped')) {
-          test.fixme(true, `the suites that would catch ${c.mutation} cannot run on this Broker yet: ${ends[0]?.skipReason ?? 'skipped'}`);
-        }
-        const failed = c.messageIncludes
-          ? ledger.filter((e) => e.type === 'verdict' && e.verdict === 'FAIL' && c.requirements.includes(e.requirement ?? '') && (e.message ?? '').includes(c.messageIncludes!))
-          : failuresOf(ledger, c.requirements);
-        expect(code, `the nested run under ${c.mutation} must fail\n${output.slice(-2000)}`).not.toBe(0);
-        expect(failed.length, `a FAIL verdict naming ${c.requirements.join(' / ')}\n${output.slice(-2000)}`).toBeGreaterThan(0);
-        expect(output, 'the run output names the requirement').toMatch(new RegExp(c.requirements.join('|')));
-      } finally {
-        rmSync(reportsDir, { recursive: true, force: true });
+    test(`${c.mutation} is caught by ${c.specs.join(', ')} naming ${c.requirements.join(' / ')}`, () => {
+      const ledger = ledgers.get(c.mutation) ?? [];
+      const ends = ledger.filter((e) => e.type === 'test-end');
+      if (ends.length > 0 && ends.every((e) => e.status === 'skipped')) {
+        test.fixme(true, `the suites that would catch ${c.mutation} cannot run on this Broker yet: ${ends[0]?.skipReason ?? 'skipped'}`);
       }
+      const failed = c.messageIncludes
+        ? ledger.filter((e) => e.type === 'verdict' && e.verdict === 'FAIL' && c.requirements.includes(e.requirement ?? '') && (e.message ?? '').includes(c.messageIncludes!))
+        : failuresOf(ledger, c.requirements);
+      expect(ends.some((e) => e.status === 'failed' || e.status === 'timedOut'), `a test of the ${c.mutation} project must fail\n${run.output.slice(-2000)}`).toBe(true);
+      expect(failed.length, `a FAIL verdict naming ${c.requirements.join(' / ')}`).toBeGreaterThan(0);
+      expect(run.output, 'the run output names the requirement').toMatch(new RegExp(c.requirements.join('|')));
     });
   }
 });

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { MUTATIONS } from '../local-broker/mutations.ts';
 import { UnsecuredJWT } from 'jose';
 import { createServer, type Server } from 'node:http';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -102,7 +103,7 @@ test('tt02 with the organisations and resource set but no secrets: all three Mas
 
 test('an unknown local-Broker mutation is one problem naming the known ones', () => {
   expect(preflightConfiguration('local', { BROKER_LOCAL_MUTATIONS: 'wrong-status-on-confirm,no-such-fault' }).problems).toEqual([
-    "unknown local-Broker mutation 'no-such-fault' (known: wrong-status-on-confirm, omit-published-field, skip-upload-processing, wrong-error-code-on-reupload, extra-history-entry, drop-published-event)",
+    `unknown local-Broker mutation 'no-such-fault' (known: ${Object.keys(MUTATIONS).join(', ')})`,
   ]);
 });
 

@@ -297,7 +297,7 @@ export function renderHtml(s: RunSummary, trendPoints: TrendPoint[]): string {
 <p class="scope" id="scope">${scope}</p>
 <p class="muted">run <code>${esc(s.runId)}</code> · ${esc(s.startedAt ?? '?')} → ${esc(s.endedAt ?? '?')}${s.durationMs !== null ? ` (${(s.durationMs / 1000).toFixed(1)} s)` : ''} · contracts: ${s.contracts.map((c) => `<b>${esc(c.name)}</b> <code title="${esc(c.source)}">${esc(c.sha256.slice(0, 12))}</code> (${c.findings.error} errors, ${c.findings.warning} warnings)`).join(' · ') || 'none'}</p>
 ${current && (current.newFailures.length || current.newPasses.length) ? `<p id="since">Since the previous run: ${[current.newFailures.length ? `<span class="new">${current.newFailures.length} new failures</span>` : '', current.newPasses.length ? `<span class="fixed">${current.newPasses.length} new passes</span>` : ''].filter(Boolean).join(' ')}</p>` : ''}
-${glance(s)}${incomplete}</header>
+${glance(s)}${s.counts.KNOWN_DEFECT ? `<p id="known-defect-note"><span class="known">${s.counts.KNOWN_DEFECT} checks fail on known Broker defects</span> <a href="#known-defects">see Known Broker defects</a></p>` : ''}${incomplete}</header>
 ${failuresSection(s, requirements)}
 ${knownDefectsSection(s)}
 ${otherChecksSection(s)}
