@@ -6,13 +6,13 @@
  * keep ERROR apart from FAIL. The last test runs the CLI against a closed port end to end.
  */
 import { expect, test } from '@playwright/test';
+import { closedLoopbackPort, staticTokenEnvironment } from '../../src/config/testing.ts';
 import type { Suite, TestCase } from '@playwright/test/reporter';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LedgerEntry } from '../../src/ledger/entries.ts';
@@ -169,35 +169,12 @@ test('history and diff keep ERROR apart from FAIL: an outage is new errors, not 
   ]);
 });
 
-async function closedLoopbackPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 test('the CLI against a closed loopback port (preflight off): one failed test confirms the outage, the run is stopped, counts.FAIL 0, INCOMPLETE because the Broker is unreachable', async () => {
   test.setTimeout(180_000);
   const port = await closedLoopbackPort();
   const root = mkdtempSync(join(tmpdir(), 'unreachable-'));
-  const envFile = join(root, 'closed.yaml');
-  const actor = (org: string) => `{ org: "0192:${org}", token: { kind: static, tokenEnv: CLOSED_PORT_TOKEN } }`;
-  writeFileSync(
-    envFile,
-    [
-      'name: closed-port',
-      'description: a Broker that is not there',
-      'kind: remote',
-      `brokerBaseUrl: http://127.0.0.1:${port}`,
-      `actors: { sender: ${actor('991825827')}, recipients: [${actor('986252932')}] }`,
-      'resources: [my-resource]',
-      'capabilities: { configureResources: false, serviceOwnerAdmin: false, clock: false, events: none, disableVirusScan: true, malwareWebhook: false, tus: false, faultInjection: false }',
-      'polling: { budgetMs: 1000, intervalMs: 100, maxIntervalMs: 200 }',
-      'rateLimits: {}',
-      'timeouts: { requestMs: 2000 }',
-    ].join('\n'),
-  );
+  const envFile = staticTokenEnvironment({ name: 'closed-port', description: 'a Broker that is not there', brokerBaseUrl: `http://127.0.0.1:${port}`, tokenEnv: 'CLOSED_PORT_TOKEN', dir: root });
   const reports = join(root, 'reports');
   const env: NodeJS.ProcessEnv = { ...process.env, BROKER_REPORTS_DIR: reports, BROKER_RUN_ID: 'closed', CLOSED_PORT_TOKEN: 'opaque-test-token' };
   delete env.BROKER_LOCAL_MUTATIONS;

@@ -1,10 +1,10 @@
 import { expect, test } from '@playwright/test';
 import { MUTATIONS } from '../local-broker/mutations.ts';
+import { closedLoopbackPort, staticTokenEnvironment } from '../config/testing.ts';
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { REFERENCE_CONTRACT_PATH } from '../contract/index.ts';
 import { main } from './main.ts';
@@ -147,27 +147,8 @@ test('--version prints the version of package.json and exits 0', async () => {
 });
 
 test('run against a custom environment at a closed loopback port: the preflight says the Broker is unreachable, exit 2, nothing written', async () => {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  const envFile = join(dir, 'closed.yaml');
-  const actor = (org: string) => `{ org: "0192:${org}", token: { kind: static, tokenEnv: CLOSED_PORT_TOKEN } }`;
-  writeFileSync(
-    envFile,
-    [
-      'name: closed-port',
-      'description: a Broker that is not there',
-      'kind: remote',
-      `brokerBaseUrl: http://127.0.0.1:${port}`,
-      `actors: { sender: ${actor('991825827')}, recipients: [${actor('986252932')}] }`,
-      'resources: [my-resource]',
-      'capabilities: { configureResources: false, serviceOwnerAdmin: false, clock: false, events: none, disableVirusScan: true, malwareWebhook: false, tus: false, faultInjection: false }',
-      'polling: { budgetMs: 1000, intervalMs: 100, maxIntervalMs: 200 }',
-      'rateLimits: {}',
-      'timeouts: { requestMs: 2000 }',
-    ].join('\n'),
-  );
+  const port = await closedLoopbackPort();
+  const envFile = staticTokenEnvironment({ name: 'closed-port', description: 'a Broker that is not there', brokerBaseUrl: `http://127.0.0.1:${port}`, tokenEnv: 'CLOSED_PORT_TOKEN', dir });
   const r = await bin(['run', '--env', envFile], { CLOSED_PORT_TOKEN: 'opaque-test-token' });
   expect(r.code, r.err).toBe(2);
   expect(r.err.trim().split('\n')).toEqual([

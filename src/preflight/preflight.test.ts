@@ -1,11 +1,9 @@
 import { expect, test } from '@playwright/test';
 import { MUTATIONS } from '../local-broker/mutations.ts';
+import { staticTokenEnvironment } from '../config/testing.ts';
 import { UnsecuredJWT } from 'jose';
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { checkTokenClaims, MAX_CLOCK_SKEW_SECONDS, orgOfClaims, preflight, preflightConfiguration, probeBroker } from './index.ts';
 
 const NOW = Date.parse('2026-12-06T10:00:00Z');
@@ -107,27 +105,8 @@ test('an unknown local-Broker mutation is one problem naming the known ones', ()
   ]);
 });
 
-function customEnvironment(brokerBaseUrl: string): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'preflight-')), 'custom.yaml');
-  const actor = (org: string) => `{ org: "0192:${org}", token: { kind: static, tokenEnv: PREFLIGHT_TOKEN } }`;
-  writeFileSync(
-    path,
-    [
-      'name: custom-preflight',
-      'description: a static-token environment for the preflight self-test',
-      'kind: remote',
-      `brokerBaseUrl: ${brokerBaseUrl}`,
-      'platform: { altinnIssuer: "https://issuer.example/", openIdConfigurationUrl: "https://issuer.example/.well-known/openid-configuration", exchangeUrl: "https://issuer.example/exchange" }',
-      `actors: { sender: ${actor('991825827')}, recipients: [${actor('986252932')}] }`,
-      'resources: [my-resource]',
-      'capabilities: { configureResources: false, serviceOwnerAdmin: false, clock: false, events: none, disableVirusScan: true, malwareWebhook: false, tus: false, faultInjection: false }',
-      'polling: { budgetMs: 1000, intervalMs: 100, maxIntervalMs: 200 }',
-      'rateLimits: {}',
-      'timeouts: { requestMs: 2000 }',
-    ].join('\n'),
-  );
-  return path;
-}
+const customEnvironment = (brokerBaseUrl: string) =>
+  staticTokenEnvironment({ name: 'custom-preflight', description: 'a static-token environment for the preflight self-test', brokerBaseUrl, tokenEnv: 'PREFLIGHT_TOKEN', withPlatform: true });
 
 test('a whole preflight: the unreachable Broker and each actor whose token is wrong, one line each', async () => {
   const closed = await closedPort();
