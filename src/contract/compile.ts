@@ -199,6 +199,12 @@ export interface CompileOptions {
   role: ContractRole;
   source: string;
   sha256: string;
+  /**
+   * Compile every operation × status × media type now (default), so broken schemas are findings at
+   * load; false compiles each validator on first use (a test worker that checks a few operations, the
+   * examples lint), the findings then only of what was used.
+   */
+  eager?: boolean;
 }
 
 /** Compiles a (repaired) OpenAPI document. The reference contract compiles strict; others log warnings as findings. */
@@ -247,7 +253,7 @@ export function compileContract(document: Record<string, unknown>, options: Comp
   const validatorsByResponse = new WeakMap<ResponseContract, Map<string, ValidateFunction | { error: string } | undefined>>();
 
   // Compile every operation × status × media type now, so broken schemas are findings at load.
-  for (const op of operations) {
+  if (options.eager !== false) for (const op of operations) {
     for (const r of op.responses.values()) {
       for (const m of r.mediaTypes) {
         const p = schemaPointerFor(r, m);

@@ -20,10 +20,10 @@ export interface PreparedContract {
   findings: ContractFinding[];
 }
 
-export async function prepareContract(source: string, name: string, role: ContractRole): Promise<PreparedContract> {
+export async function prepareContract(source: string, name: string, role: ContractRole, options: { eager?: boolean } = {}): Promise<PreparedContract> {
   const loaded = await loadContract(source);
   const lint = await lintContract(loaded);
-  const compiled = compileContract(lint.repaired, { name, role, source, sha256: loaded.sha256 });
+  const compiled = compileContract(lint.repaired, { name, role, source, sha256: loaded.sha256, ...options });
   return { compiled, lint, findings: [...lint.findings, ...compiled.findings] };
 }
 
@@ -33,13 +33,16 @@ export interface ContractSetOptions {
   /** Path or URL of the served contract; defaults to BROKER_SERVED_CONTRACT when set; null = none. */
   served?: string | null;
   reference?: string;
+  /** false: validators compile on first use (a test worker), so its findings are those of the schemas it used; the summary re-reads every contract whole. */
+  eager?: boolean;
 }
 
 export async function prepareContractSet(options: ContractSetOptions = {}): Promise<PreparedContract[]> {
-  const set = [await prepareContract(options.reference ?? REFERENCE_CONTRACT_PATH, 'reference', 'reference')];
+  const how = { eager: options.eager };
+  const set = [await prepareContract(options.reference ?? REFERENCE_CONTRACT_PATH, 'reference', 'reference', how)];
   const published = options.published ?? process.env.BROKER_PUBLISHED_CONTRACT;
-  if (published) set.push(await prepareContract(published, 'published', 'published'));
+  if (published) set.push(await prepareContract(published, 'published', 'published', how));
   const served = options.served === undefined ? process.env.BROKER_SERVED_CONTRACT : options.served;
-  if (served) set.push(await prepareContract(served, 'served', 'served'));
+  if (served) set.push(await prepareContract(served, 'served', 'served', how));
   return set;
 }
