@@ -104,15 +104,23 @@ test.describe('events @events', () => {
   });
 });
 
+type OwnBroker = Parameters<Parameters<typeof test>[2]>[0]['ownBroker'];
+type Needs = Parameters<Parameters<typeof test>[2]>[0]['needs'];
+
+/** A Broker of the test's own whose clock moves and whose events can be read; SKIP (or fixme) with the reason otherwise. */
+async function clockedBroker(ownBroker: OwnBroker, needs: Needs) {
+  needs('clock');
+  needs('events');
+  const own = await ownBroker();
+  test.skip(!own, 'moving the clock needs an embedded Broker of its own');
+  const missing = (await own!.probes.clockMissing()) ?? (await own!.probes.eventsMissing());
+  test.fixme(!!missing, missing ?? '');
+  return own!;
+}
+
 test.describe('events of clock-driven purges @events @slow', () => {
   test('EVT-007 an expiry purge emits filepurged and fileneverconfirmeddownloaded for the unconfirmed recipient', async ({ ownBroker, needs, verify, contracts }) => {
-    needs('clock');
-    needs('events');
-    const own = await ownBroker();
-    test.skip(!own, 'moving the clock needs an embedded Broker of its own');
-    const { flow, actors, probes } = own!;
-    const missing = (await probes.clockMissing()) ?? (await probes.eventsMissing());
-    test.fixme(!!missing, missing ?? '');
+    const { flow, actors, probes } = await clockedBroker(ownBroker, needs);
     test.skip(actors.recipients.length < 2, 'needs two recipients');
     const { id } = await flow.published({ recipients: [flow.orgOf(0), flow.orgOf(1)] });
     await actors.recipients[0]!.downloadFileTransfer(id);
@@ -141,13 +149,7 @@ test.describe('events of clock-driven purges @events @slow', () => {
   });
 
   test('EVT-011 the purge that follows the last confirm emits filepurged to the sender', async ({ ownBroker, needs, verify, contracts }) => {
-    needs('clock');
-    needs('events');
-    const own = await ownBroker();
-    test.skip(!own, 'moving the clock needs an embedded Broker of its own');
-    const { flow, actors, probes } = own!;
-    const missing = (await probes.clockMissing()) ?? (await probes.eventsMissing());
-    test.fixme(!!missing, missing ?? '');
+    const { flow, actors, probes } = await clockedBroker(ownBroker, needs);
     const { id, body } = await flow.published({});
     await actors.recipients[0]!.downloadFileTransfer(id);
     await actors.recipients[0]!.confirmDownload(id);
