@@ -76,7 +76,7 @@ async function main(): Promise<void> {
     const { benchProfile } = await import('./profile.bench.ts');
     const p = await benchProfile();
     const ratio = p.profileLowerBoundSeconds > 0 ? Math.round((p.profileSeconds / p.profileLowerBoundSeconds) * 100) / 100 : null;
-    Object.assign(results, { profileSeconds: p.profileSeconds, profileLowerBoundSeconds: p.profileLowerBoundSeconds, unplanned429: p.unplanned429, profileRatio: ratio, profileVerdict: p.profileVerdict });
+    Object.assign(results, { profileSeconds: p.profileSeconds, profileLowerBoundSeconds: p.profileLowerBoundSeconds, unplanned429: p.unplanned429, profileRatio: ratio, profileVerdict: p.profileVerdict, profileCalls: JSON.stringify(p.profileCalls) });
     rows.push(
       { name: `tt02-profile run (local Broker behind tt02's gateway limits, verdict ${p.profileVerdict})`, value: p.profileSeconds, unit: 's' },
       { name: '  lower bound the rate limits allow for its calls', value: p.profileLowerBoundSeconds, unit: 's' },
