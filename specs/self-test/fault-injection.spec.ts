@@ -3,13 +3,13 @@
  * named outcome on the one road (BrokerClient): timeout, reset, gateway error page, non-JSON body,
  * rate limited; retries happen only where the environment allows, and every attempt is recorded.
  */
-import { expect, test, type APIRequestContext } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTokenProvider } from '../../src/auth/index.ts';
-import { BrokerClient, PlaywrightTransport, TransportError } from '../../src/client/index.ts';
+import { BrokerClient, TransportError } from '../../src/client/index.ts';
 import { loadEnvironment } from '../../src/config/index.ts';
 import { allChecks, prepareContract, REFERENCE_CONTRACT_PATH, type CompiledContract } from '../../src/contract/index.ts';
 import { MemoryLedger, type ExchangeEntry } from '../../src/ledger/index.ts';
@@ -32,12 +32,11 @@ test.afterAll(async () => {
   await target.close();
 });
 
-function client(http: APIRequestContext, ledger: MemoryLedger, options: { timeoutMs?: number; retries?: { rateLimited?: number; transient?: number } } = {}) {
+function client(ledger: MemoryLedger, options: { timeoutMs?: number; retries?: { rateLimited?: number; transient?: number } } = {}) {
   return new BrokerClient({
     baseUrl: proxy.url,
     actor: 'sender',
     tokens: createTokenProvider(env.actors.sender, env, { localChain: target.localChain }),
-    transport: new PlaywrightTransport(http),
     contracts: [reference],
     checks: allChecks(),
     ledger,
@@ -56,84 +55,68 @@ async function withFault<T>(fault: Fault | undefined, body: () => Promise<T>): P
   }
 }
 
-test.beforeAll(async ({ playwright }) => {
-  const http = await playwright.request.newContext();
-  const res = await client(http, new MemoryLedger()).initializeFileTransfer({ fileName: 'f.txt', resourceId: env.resources[0]!, sendersFileTransferReference: 'faults', sender: env.actors.sender.org, recipients: [env.actors.recipients[0]!.org] });
+test.beforeAll(async () => {
+  const res = await client(new MemoryLedger()).initializeFileTransfer({ fileName: 'f.txt', resourceId: env.resources[0]!, sendersFileTransferReference: 'faults', sender: env.actors.sender.org, recipients: [env.actors.recipients[0]!.org] });
   transferId = res.body!.fileTransferId;
-  await http.dispose();
 });
 
 const exchanges = (ledger: MemoryLedger) => ledger.entries.filter((e): e is ExchangeEntry => e.type === 'exchange');
 
-test('added latency beyond the request timeout is a timeout, recorded before it is thrown', async ({ playwright }) => {
-  const http = await playwright.request.newContext();
+test('added latency beyond the request timeout is a timeout, recorded before it is thrown', async () => {
   const ledger = new MemoryLedger();
-  const error = await withFault({ kind: 'latency', ms: 1500 }, () => client(http, ledger, { timeoutMs: 300 }).getFileTransferOverview(transferId)).catch((e: unknown) => e);
+  const error = await withFault({ kind: 'latency', ms: 1500 }, () => client(ledger, { timeoutMs: 300 }).getFileTransferOverview(transferId)).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(TransportError);
   expect((error as TransportError).kind).toBe('timeout');
   expect(exchanges(ledger)[0]?.error?.kind).toBe('timeout');
-  await http.dispose();
 });
 
-test('a response that never ends is a timeout', async ({ playwright }) => {
-  const http = await playwright.request.newContext();
+test('a response that never ends is a timeout', async () => {
   const ledger = new MemoryLedger();
-  const error = await withFault({ kind: 'never-ends' }, () => client(http, ledger, { timeoutMs: 300 }).getFileTransferOverview(transferId)).catch((e: unknown) => e);
+  const error = await withFault({ kind: 'never-ends' }, () => client(ledger, { timeoutMs: 300 }).getFileTransferOverview(transferId)).catch((e: unknown) => e);
   expect((error as TransportError).kind).toBe('timeout');
-  await http.dispose();
 });
 
-test('a reset in the middle of the body is a reset; an idempotent call is retried only when the environment allows', async ({ playwright }) => {
-  const http = await playwright.request.newContext();
+test('a reset in the middle of the body is a reset; an idempotent call is retried only when the environment allows', async () => {
   const ledger = new MemoryLedger();
-  const error = await withFault({ kind: 'reset-mid-body', path: /details$/ }, () => client(http, ledger).getFileTransferDetails(transferId)).catch((e: unknown) => e);
+  const error = await withFault({ kind: 'reset-mid-body', path: /details$/ }, () => client(ledger).getFileTransferDetails(transferId)).catch((e: unknown) => e);
   expect((error as TransportError).kind).toBe('reset');
-  const retried = await withFault({ kind: 'reset-mid-body', path: /details$/, times: 1 }, () => client(http, new MemoryLedger(), { retries: { transient: 1 } }).getFileTransferDetails(transferId));
+  const retried = await withFault({ kind: 'reset-mid-body', path: /details$/, times: 1 }, () => client(new MemoryLedger(), { retries: { transient: 1 } }).getFileTransferDetails(transferId));
   expect(retried.status).toBe(200);
   expect(retried.attempts).toBe(2);
-  await http.dispose();
 });
 
-test('a 502 HTML page from the gateway is a FAIL named gateway-error: undocumented status and content type', async ({ playwright }) => {
-  const http = await playwright.request.newContext();
-  const res = await withFault({ kind: 'html-502' }, () => client(http, new MemoryLedger()).getFileTransferOverview(transferId));
+test('a 502 HTML page from the gateway is a FAIL named gateway-error: undocumented status and content type', async () => {
+  const res = await withFault({ kind: 'html-502' }, () => client(new MemoryLedger()).getFileTransferOverview(transferId));
   expect(res.status).toBe(502);
   expect(res.cause).toBe('gateway-error');
   const failed = res.checks.filter((c) => c.verdict === 'FAIL').map((c) => c.checkId);
   expect(failed).toEqual(['status_code_conformance']);
-  await http.dispose();
 });
 
-test('a 503 page on an idempotent call is retried where allowed; a POST is never retried', async ({ playwright }) => {
-  const http = await playwright.request.newContext();
+test('a 503 page on an idempotent call is retried where allowed; a POST is never retried', async () => {
   const ledger = new MemoryLedger();
-  const get = await withFault({ kind: 'html-503', times: 1 }, () => client(http, ledger, { retries: { transient: 1 } }).getFileTransferOverview(transferId));
+  const get = await withFault({ kind: 'html-503', times: 1 }, () => client(ledger, { retries: { transient: 1 } }).getFileTransferOverview(transferId));
   expect([get.status, get.attempts]).toEqual([200, 2]);
   expect(exchanges(ledger).map((e) => e.response?.status)).toEqual([503, 200]);
-  const post = await withFault({ kind: 'html-503', times: 1 }, () => client(http, new MemoryLedger(), { retries: { transient: 1 } }).confirmDownload(transferId));
+  const post = await withFault({ kind: 'html-503', times: 1 }, () => client(new MemoryLedger(), { retries: { transient: 1 } }).confirmDownload(transferId));
   expect([post.status, post.attempts]).toEqual([503, 1]);
-  await http.dispose();
 });
 
-test('truncated JSON is a FAIL naming the non-JSON body', async ({ playwright }) => {
-  const http = await playwright.request.newContext();
-  const res = await withFault({ kind: 'truncated-json', path: /details$/ }, () => client(http, new MemoryLedger()).getFileTransferDetails(transferId));
+test('truncated JSON is a FAIL naming the non-JSON body', async () => {
+  const res = await withFault({ kind: 'truncated-json', path: /details$/ }, () => client(new MemoryLedger()).getFileTransferDetails(transferId));
   expect(res.cause).toBe('non-json-body');
   const schema = res.checks.find((c) => c.checkId === 'response_schema_conformance')!;
   expect(schema.verdict).toBe('FAIL');
   expect(schema.findings[0]).toMatchObject({ kind: 'unparseable-body' });
-  await http.dispose();
 });
 
-test('429 with Retry-After: retried where the environment allows, otherwise reported as rate limited', async ({ playwright }) => {
-  const http = await playwright.request.newContext();
+test('429 with Retry-After: retried where the environment allows, otherwise reported as rate limited', async () => {
   const ledger = new MemoryLedger();
-  const retried = await withFault({ kind: 'rate-limited', retryAfterSeconds: 1, times: 2 }, () => client(http, ledger, { retries: { rateLimited: 3 } }).getFileTransferOverview(transferId));
+  const retried = await withFault({ kind: 'rate-limited', retryAfterSeconds: 1, times: 2 }, () => client(ledger, { retries: { rateLimited: 3 } }).getFileTransferOverview(transferId));
   expect([retried.status, retried.attempts]).toEqual([200, 3]);
   expect(exchanges(ledger).map((e) => e.response?.status)).toEqual([429, 429, 200]);
-  const refused = await withFault({ kind: 'rate-limited' }, () => client(http, new MemoryLedger()).getFileTransferOverview(transferId));
+  const refused = await withFault({ kind: 'rate-limited' }, () => client(new MemoryLedger()).getFileTransferOverview(transferId));
   expect([refused.status, refused.cause, refused.attempts]).toEqual([429, 'rate-limited', 1]);
-  await http.dispose();
 });
 
 test('a suite run through a faulty gateway completes, fails, and names the cause', async () => {

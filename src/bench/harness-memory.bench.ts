@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
-import { BrokerClient, StreamingTransport } from '../client/index.ts';
+import { BrokerClient } from '../client/index.ts';
 import { enabledChecks, prepareContractSet } from '../contract/index.ts';
 import { LedgerWriter } from '../ledger/writer.ts';
 import { startBrokerCli } from './local-broker-cli.ts';
@@ -44,7 +44,7 @@ async function harnessChild(url: string, sizeBytes: number): Promise<HarnessMemo
   const ledger = new LedgerWriter(join(dir, 'ledger.ndjson'));
   try {
     const contracts = (await prepareContractSet()).map((c) => c.compiled);
-    const common = { baseUrl: url, transport: new StreamingTransport(), contracts, checks: enabledChecks(), ledger, timeoutMs: 600_000 };
+    const common = { baseUrl: url, contracts, checks: enabledChecks(), ledger, timeoutMs: 600_000 };
     const sender = new BrokerClient({ ...common, actor: 'sender', tokens: await tokenFor('991825827', ['altinn:broker.write', 'altinn:broker.read']) });
     const recipient = new BrokerClient({ ...common, actor: 'recipient[0]', tokens: await tokenFor('986252932', ['altinn:broker.read']) });
     const init = await sender.initializeFileTransfer({

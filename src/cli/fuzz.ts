@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { apimHeaders } from '../auth/index.ts';
-import { BrokerClient, StreamingTransport } from '../client/index.ts';
+import { BrokerClient } from '../client/index.ts';
 import { loadEnvironment, robustnessSettings, type EnvironmentConfig } from '../config/index.ts';
 import { MemoryLedger, type ExchangeEntry } from '../ledger/index.ts';
 import { robustnessCorpus, sampleCorpus } from '../reliability/robustness-corpus.ts';
@@ -58,7 +58,6 @@ async function fuzzTarget(environment: EnvironmentConfig, target: BrokerTarget, 
       baseUrl: target.baseUrl,
       actor,
       tokens: providers.get(actor),
-      transport: new StreamingTransport(),
       contracts: [],
       checks: [],
       ledger,

@@ -1,4 +1,4 @@
-import { expect, test, type APIRequestContext } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,7 +8,7 @@ import { goodOverview, miniContract, TRANSFER_ID } from '../contract/testing.ts'
 import { MemoryLedger, type ExchangeEntry } from '../ledger/index.ts';
 import { BrokerClient } from './broker-client.ts';
 import { RateLimiter } from './rate-limit.ts';
-import { PlaywrightTransport, TransportError } from './transport.ts';
+import { TransportError, UndiciTransport } from './transport.ts';
 
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzY29wZSI6ImFsdGlubjpicm9rZXIud3JpdGUifQ.c2lnbmF0dXJl';
 const payload = Buffer.alloc(3 * 1024 * 1024, 7);
@@ -42,12 +42,11 @@ test.afterAll(async () => {
   await new Promise((r) => server.close(r));
 });
 
-function client(ledger: MemoryLedger, http: APIRequestContext) {
+function client(ledger: MemoryLedger) {
   return new BrokerClient({
     baseUrl,
     actor: 'sender',
     tokens: { token: async () => TOKEN, description: 'fixed test token' },
-    transport: new PlaywrightTransport(http),
     contracts: [miniContract('reference'), miniContract('published')],
     checks: allChecks(),
     ledger,
@@ -55,10 +54,9 @@ function client(ledger: MemoryLedger, http: APIRequestContext) {
   });
 }
 
-test('a call is sent with the token, checked against every contract, and recorded with the token masked', async ({ playwright }) => {
-  const http = await playwright.request.newContext();
+test('a call is sent with the token, checked against every contract, and recorded with the token masked', async () => {
   const ledger = new MemoryLedger();
-  const res = await client(ledger, http).getFileTransferOverview(TRANSFER_ID);
+  const res = await client(ledger).getFileTransferOverview(TRANSFER_ID);
   expect(res.status).toBe(200);
   expect(res.body?.fileTransferStatus).toBe('Published');
   expect(seen.at(-1)?.authorization).toBe(`Bearer ${TOKEN}`);
@@ -68,41 +66,34 @@ test('a call is sent with the token, checked against every contract, and recorde
   expect(entry).toMatchObject({ type: 'exchange', actor: 'sender', operationId: 'getFileTransferOverview', response: { status: 200 } });
   expect(JSON.stringify(ledger.entries)).not.toContain(TOKEN);
   expect(entry.request.headers.authorization).toBe('Bearer [REDACTED]');
-  await http.dispose();
 });
 
-test('a non-conformant response is a FAIL against the reference and a WARN against the published contract', async ({ playwright }) => {
-  const http = await playwright.request.newContext();
+test('a non-conformant response is a FAIL against the reference and a WARN against the published contract', async () => {
   const ledger = new MemoryLedger();
-  const res = await client(ledger, http).call({ method: 'GET', path: `/broker/api/v1/filetransfer/${TRANSFER_ID}`, headers: { 'x-break': '1' } });
+  const res = await client(ledger).call({ method: 'GET', path: `/broker/api/v1/filetransfer/${TRANSFER_ID}`, headers: { 'x-break': '1' } });
   const schema = res.checks.filter((c) => c.checkId === 'response_schema_conformance');
   expect(schema.map((c) => [c.contract, c.verdict])).toEqual([['reference', 'FAIL'], ['published', 'WARN']]);
   expect((ledger.entries[0] as ExchangeEntry).checks).toHaveLength(res.checks.length);
-  await http.dispose();
 });
 
-test('downloads stream: the body is hashed and counted, written to the sink, and only a prefix is kept', async ({ playwright }) => {
-  const http = await playwright.request.newContext();
+test('downloads stream: the body is hashed and counted, written to the sink, and only a prefix is kept', async () => {
   const ledger = new MemoryLedger();
   let written = 0;
   const sink = new Writable({ write: (chunk: Buffer, _e, cb) => { written += chunk.length; cb(); } });
-  const res = await client(ledger, http).downloadFileTransfer(TRANSFER_ID, { sink });
+  const res = await client(ledger).downloadFileTransfer(TRANSFER_ID, { sink });
   expect(res.status).toBe(200);
   expect(res.bodyBytes).toBe(payload.length);
   expect(written).toBe(payload.length);
   expect(res.md5).toBe(createHash('md5').update(payload).digest('hex'));
   expect((ledger.entries[0] as ExchangeEntry).response?.bodyExcerpt).toMatch(/^\[3145728 bytes of application\/octet-stream, md5 [0-9a-f]{32}\]$/);
-  await http.dispose();
 });
 
-test('a transport failure is recorded, then thrown as a TransportError naming its kind', async ({ playwright }) => {
-  const http = await playwright.request.newContext();
+test('a transport failure is recorded, then thrown as a TransportError naming its kind', async () => {
   const ledger = new MemoryLedger();
-  const error = await client(ledger, http).call({ method: 'GET', path: '/hang-up' }).catch((e: unknown) => e);
+  const error = await client(ledger).call({ method: 'GET', path: '/hang-up' }).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(TransportError);
   expect((error as TransportError).kind).toBe('reset');
   expect(ledger.entries[0]).toMatchObject({ type: 'exchange', error: { kind: 'reset' } });
-  await http.dispose();
 });
 
 test('the rate limiter holds the 11th search in a minute until the window frees', async () => {
@@ -117,8 +108,7 @@ test('the rate limiter holds the 11th search in a minute until the window frees'
   expect(sleeps).toHaveLength(1);
 });
 
-test('bodies go on the wire byte for byte: an empty string under a JSON content type stays empty', async ({ playwright }) => {
-  const http = await playwright.request.newContext();
+test('bodies go on the wire byte for byte: an empty string under a JSON content type stays empty', async () => {
   const seenBodies: string[] = [];
   const echo = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -130,7 +120,7 @@ test('bodies go on the wire byte for byte: an empty string under a JSON content 
     });
   });
   await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
-  const transport = new PlaywrightTransport(http);
+  const transport = new UndiciTransport();
   const url = `http://127.0.0.1:${(echo.address() as AddressInfo).port}/x`;
   for (const body of ['', '"quoted"', '{"a":1}']) {
     await transport.send({ method: 'POST', url, headers: { 'content-type': 'application/json' }, body, timeoutMs: 5_000 }, { keepBytes: 1024 });
@@ -138,5 +128,4 @@ test('bodies go on the wire byte for byte: an empty string under a JSON content 
   expect(seenBodies).toEqual(['', '"quoted"', '{"a":1}']);
   echo.closeAllConnections();
   await new Promise((r) => echo.close(r));
-  await http.dispose();
 });

@@ -1,6 +1,6 @@
 /**
- * @module BrokerClient: the only road from a suite to a Broker. Each call is sent (buffered through
- * Playwright, or streamed through undici for payloads), then checked against every configured
+ * @module BrokerClient: the only road from a suite to a Broker. Each call is sent (through undici,
+ * payloads streamed), then checked against every configured
  * contract, then recorded with redacted evidence in the ledger. 4xx/5xx come back as data, never
  * as exceptions; only transport failures (timeout, reset) throw, and they are recorded first.
  */
@@ -21,7 +21,7 @@ import type {
   ServiceOwnerOverview,
 } from './models.ts';
 import { rateClassOf, type RateLimitedOperation, type RateLimiter } from './rate-limit.ts';
-import { StreamingTransport, TransportError, type IncomingResponse, type OutgoingBody, type Transport } from './transport.ts';
+import { TransportError, UndiciTransport, type IncomingResponse, type OutgoingBody, type Transport } from './transport.ts';
 
 const API = '/broker/api/v1';
 
@@ -52,8 +52,8 @@ export interface BrokerClientOptions {
   actor: string;
   /** Absent: requests go without Authorization (for unauthenticated probes). */
   tokens?: TokenProvider;
-  /** Buffered transport for ordinary calls (Playwright); payloads always stream. */
-  transport: Transport;
+  /** How requests go on the wire; default undici (tests put a fault or a fake here). */
+  transport?: Transport;
   contracts: readonly CompiledContract[];
   checks: readonly ResponseCheck[];
   ledger: LedgerSink;
@@ -93,6 +93,9 @@ export interface RawRequest {
 }
 
 const KEEP_ALL = 8 * 1024 * 1024;
+const WIRE = new UndiciTransport();
+/** Sent with every request unless the call names its own: who is calling (gateways log it) and that any answer will do. */
+const DEFAULT_HEADERS: Record<string, string> = { 'user-agent': 'broker-conformance', accept: '*/*' };
 const KEEP_PAYLOAD = 64 * 1024;
 
 function isTextual(contentType: string | undefined): boolean {
@@ -100,8 +103,6 @@ function isTextual(contentType: string | undefined): boolean {
 }
 
 export class BrokerClient {
-  private readonly streaming = new StreamingTransport();
-
   constructor(private readonly options: BrokerClientOptions) {}
 
   get actor(): string {
@@ -253,12 +254,11 @@ export class BrokerClient {
     const o = this.options;
     const rateClass = req.rateLimit ?? rateClassOf(req.method, req.path);
     const settle = rateClass && o.rateLimiter ? await o.rateLimiter.acquire(rateClass) : undefined;
-    const headers: Record<string, string> = { ...o.extraHeaders, ...req.headers };
+    const headers = withDefaults({ ...o.extraHeaders, ...req.headers });
     const bearer = req.bearer ?? (!req.anonymous && o.tokens ? await o.tokens.token() : undefined);
     if (bearer !== undefined) headers.authorization = `Bearer ${bearer}`;
     const url = `${o.baseUrl.replace(/\/$/, '')}${req.path}`;
-    const streamed = req.sink !== undefined || req.keepBytes !== undefined || isStream(req.body);
-    const transport = streamed ? this.streaming : o.transport;
+    const transport = o.transport ?? WIRE;
     const exchangeId = randomUUID();
     const startedAt = new Date();
     const t0 = performance.now();
@@ -322,6 +322,12 @@ export class BrokerClient {
   private record(entry: ExchangeEntry): void {
     this.options.ledger.record(entry);
   }
+}
+
+function withDefaults(headers: Record<string, string>): Record<string, string> {
+  const named = new Set(Object.keys(headers).map((k) => k.toLowerCase()));
+  const defaults = Object.entries(DEFAULT_HEADERS).filter(([k]) => !named.has(k));
+  return { ...Object.fromEntries(defaults), ...headers };
 }
 
 function isStream(body: OutgoingBody | undefined): boolean {

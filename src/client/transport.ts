@@ -1,13 +1,13 @@
 /**
- * @module Two ways to put one request on the wire, behind one interface: Playwright's
- * APIRequestContext (buffers whole bodies; used for ordinary calls) and undici (streams; used for
- * payload uploads and downloads, so memory does not grow with file size). Both hash and count the
- * response body and keep only a bounded prefix of it.
+ * @module How one request goes on the wire: undici, for every call. Request bodies stream from
+ * buffers, streams or files; response bodies are hashed and counted as they pass and only a bounded
+ * prefix is kept, so memory does not grow with file size. (Playwright's APIRequestContext was the road
+ * for ordinary calls until measured: it buffers, and costs about three times a raw request in stack
+ * capture and protocol round trips. The ledger and the `test.step` per call keep the evidence it gave.)
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { Readable, type Writable } from 'node:stream';
-import type { APIRequestContext } from '@playwright/test';
 import { request as undiciRequest } from 'undici';
 
 export type OutgoingBody = Buffer | string | Readable | { filePath: string };
@@ -56,7 +56,7 @@ export interface Transport {
 function classify(e: unknown): TransportError {
   const err = e as { code?: string; name?: string; message?: string; cause?: { code?: string } };
   const code = err.code ?? err.cause?.code ?? '';
-  // Only the first line: Playwright appends a call log (with headers such as `keep-alive: timeout=5`).
+  // Only the first line: a message may go on with a call log (with headers such as `keep-alive: timeout=5`).
   const msg = (err.message ?? String(e)).split('\n')[0]!;
   if (/timeout/i.test(code) || /timeout|timed out/i.test(msg) || err.name === 'TimeoutError') return new TransportError('timeout', msg);
   if (/ECONNRESET|UND_ERR_SOCKET|socket hang up|other side closed|aborted/i.test(`${code} ${msg}`)) return new TransportError('reset', msg);
@@ -64,45 +64,8 @@ function classify(e: unknown): TransportError {
   return new TransportError('other', msg);
 }
 
-/** Buffers through Playwright: every call shows in Playwright's own traces. */
-export class PlaywrightTransport implements Transport {
-  constructor(private readonly http: APIRequestContext) {}
-
-  async send(req: OutgoingRequest, handling: ResponseHandling): Promise<IncomingResponse> {
-    if (req.body instanceof Readable || (req.body && typeof req.body === 'object' && 'filePath' in req.body)) {
-      throw new Error('PlaywrightTransport buffers bodies; stream payloads through StreamingTransport');
-    }
-    let res;
-    try {
-      res = await this.http.fetch(req.url, {
-        method: req.method,
-        headers: req.headers,
-        // Always bytes: Playwright JSON-encodes a string body under a JSON content type ('' would become '""').
-        data: typeof req.body === 'string' ? Buffer.from(req.body, 'utf8') : (req.body as Buffer | undefined),
-        timeout: req.timeoutMs,
-        failOnStatusCode: false,
-        maxRedirects: 0,
-      });
-    } catch (e) {
-      throw classify(e);
-    }
-    const body = await res.body().catch((e: unknown) => {
-      throw classify(e);
-    });
-    if (handling.sink && res.status() < 300) handling.sink.end(body);
-    return {
-      status: res.status(),
-      headers: res.headers(),
-      body: body.subarray(0, handling.keepBytes),
-      bodyBytes: body.length,
-      truncated: body.length > handling.keepBytes,
-      md5: createHash('md5').update(body).digest('hex'),
-    };
-  }
-}
-
-/** Streams through undici: request bodies from streams or files, response bodies hashed as they pass. */
-export class StreamingTransport implements Transport {
+/** Streams through undici: request bodies from buffers, strings, streams or files, response bodies hashed as they pass. */
+export class UndiciTransport implements Transport {
   async send(req: OutgoingRequest, handling: ResponseHandling): Promise<IncomingResponse> {
     const body = req.body && typeof req.body === 'object' && 'filePath' in req.body ? createReadStream(req.body.filePath) : req.body;
     let res;
