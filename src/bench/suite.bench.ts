@@ -25,6 +25,7 @@ import type { TokenProvider } from '../auth/index.ts';
 import { loadEnvironment, type EnvironmentConfig } from '../config/index.ts';
 import type { ExchangeEntry, LedgerEntry, RunStartEntry } from '../ledger/entries.ts';
 import { readLedger } from '../ledger/writer.ts';
+import { playwrightCommand } from '../cli/playwright-command.ts';
 import { startTarget, tokenProvidersFor, type BrokerTarget } from '../../fixtures/target.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -52,13 +53,15 @@ export interface ReplayResult {
   synthesizedBodies: number;
 }
 
-/** Runs the whole conformance suite against the local Broker, as `npm run conformance` does (without the CLI). */
+/** Runs the whole conformance suite against the local Broker, as `npm run conformance` does (without the CLI and its preflight). */
 export async function runSuite(reportsDir: string): Promise<SuiteRun> {
   const id = `bench-suite-${Date.now()}`;
   const env: NodeJS.ProcessEnv = { ...process.env, BROKER_REPORTS_DIR: reportsDir, BROKER_RUN_ID: id, PLAYWRIGHT_HTML_OPEN: 'never' };
   for (const k of ['BROKER_LOCAL_MUTATIONS', 'BROKER_FAULTS', 'BROKER_ENV_FILE', 'BROKER_PUBLISHED_CONTRACT']) delete env[k];
   const t0 = performance.now();
-  const child = spawn('npx', ['playwright', 'test', '--project=local'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The workers `run --env local` would use (the environment's), so the figure is the one users see.
+  const workers = loadEnvironment('local').workers;
+  const child = spawn(...playwrightCommand(['test', '--project=local', ...(workers ? ['--workers', String(workers)] : [])]), { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let tail = '';
   const keep = (d: Buffer) => (tail = (tail + d.toString()).slice(-4000));
   child.stdout.on('data', keep);

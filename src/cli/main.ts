@@ -72,7 +72,7 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
   program
     .command('run')
     .description(
-      'run the conformance suites against one environment (npx playwright test --project=<env>, or --project=custom with BROKER_ENV_FILE ' +
+      'run the conformance suites against one environment (playwright test --project=<env>, or --project=custom with BROKER_ENV_FILE ' +
         'for a file), then write reports/<env>/<run-id>/ (summary.json, index.html, junit.xml, allure-results), append reports/<env>/history.ndjson ' +
         'and point reports/<env>/latest at the run. Prints the verdict and the report path. Exit 0 on PASS, 1 on FAIL or INCOMPLETE, 2 on bad input. ' +
         'Failures a known Broker defect explains are reported KNOWN_DEFECT and do not fail the run unless --strict; a known defect whose checks pass is reported FIXED. ' +
@@ -85,7 +85,7 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
       '--served-contract <path|url>',
       "also check every response against this copy of the document the Broker serves about itself; sets BROKER_SERVED_CONTRACT (an environment's servedContract.brokerPath, fetched from its Broker, comes first)",
     )
-    .option('--workers <n>', 'Playwright workers')
+    .option('--workers <n>', 'Playwright workers: a number, or a share of the cores such as 100% (default: the environment\'s, else half the cores)')
     .option('--broker-url <url>', 'the Broker to run against, for environments that take one (broker-dev: a Broker built from source, started with the settings `doubles` prints)')
     .option('--strict', 'count failures that a known Broker defect (src/oracle/known-defects.ts) explains as failures: they fail their tests and the run exits 1')
     .option('--no-preflight', 'start the tests without the preflight (configuration, tokens, Broker reachable, clock); see the doctor command')

@@ -22,6 +22,7 @@ import { EXIT_NONCONFORMANT, EXIT_OK } from './exit-codes.ts';
 import { UsageError } from './usage-error.ts';
 import { openBrokerDevSession, reportDrift, type BrokerDevSession } from './broker-dev-run.ts';
 import { stateDirOf } from '../platform/index.ts';
+import { playwrightCommand } from './playwright-command.ts';
 
 export interface RunOptions {
   env: string;
@@ -49,7 +50,7 @@ function contractSource(given: string | undefined): string | undefined {
 
 export async function conformanceRun(options: RunOptions, io: { out: (s: string) => void; err: (s: string) => void }): Promise<number> {
   // Validate before spawning anything: an unknown environment or a bad file is a one-line usage error.
-  if (options.workers !== undefined && !/^[1-9]\d*$/.test(options.workers)) throw new UsageError(`--workers must be a positive integer, not '${options.workers}'`);
+  if (options.workers !== undefined && !/^([1-9]\d*|(100|[1-9]\d?)%)$/.test(options.workers)) throw new UsageError(`--workers must be a positive integer or a share of the cores (e.g. 50%), not '${options.workers}'`);
   const processEnv: NodeJS.ProcessEnv = { ...process.env };
   if (options.brokerUrl !== undefined) {
     if (!/^https?:\/\/[^\s/]+/i.test(options.brokerUrl)) throw new UsageError(`--broker-url must be an http(s) URL, not '${options.brokerUrl}'`);
@@ -92,19 +93,18 @@ export async function conformanceRun(options: RunOptions, io: { out: (s: string)
   // Read by the verify fixture (a known defect then fails its test) and recorded in the run's ledger.
   if (options.strict) env.BROKER_STRICT = '1';
   else delete env.BROKER_STRICT;
-  const args = ['playwright', 'test', `--project=${builtin ? options.env : 'custom'}`];
+  const args = ['test', `--project=${builtin ? options.env : 'custom'}`];
   if (options.grep) args.push('--grep', options.grep);
   const workers = options.workers ?? (environment.workers ? String(environment.workers) : undefined);
   if (workers) args.push('--workers', workers);
 
-  io.out(`broker-conformance run ${id} against ${environment.name} (npx ${args.join(' ')})`);
+  io.out(`broker-conformance run ${id} against ${environment.name} (playwright ${args.join(' ')})`);
   const banner = mutationBanner(describeMutations(localMutations(environment)));
   if (banner) io.out(banner);
   // Playwright runs in a process group of its own, so exactly one signal reaches it, from here: Ctrl-C
   // at a terminal, `kill -INT <pid>`, or SIGTERM (CI cancelling a job, `timeout`) all become one SIGINT
   // to that group: Playwright stops its workers and its reporter writes an INCOMPLETE report, while
-  // this process waits for it. (Playwright itself stops cleanly only on SIGINT; npx does not pass
-  // SIGTERM on.) A second signal kills the group; the reports are then built here from the ledger.
+  // this process waits for it. (Playwright itself stops cleanly only on SIGINT.) A second signal kills the group; the reports are then built here from the ledger.
   let child: ReturnType<typeof spawn> | undefined;
   let signals = 0;
   const signalGroup = (signal: NodeJS.Signals) => {
@@ -138,7 +138,7 @@ export async function conformanceRun(options: RunOptions, io: { out: (s: string)
     signalGroup('SIGINT');
   }, 500);
   const code = await new Promise<number | null>((done) => {
-    const c = spawn('npx', args, { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const c = spawn(...playwrightCommand(args), { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     child = c;
     c.stdout.on('data', (d: Buffer) => io.out(d.toString().replace(/\n$/, '')));
     c.stderr.on('data', (d: Buffer) => io.err(d.toString().replace(/\n$/, '')));

@@ -175,7 +175,7 @@ export const environmentSchema = {
       additionalProperties: false,
       properties: { rateLimited: { type: 'integer', minimum: 0, maximum: 10 }, transient: { type: 'integer', minimum: 0, maximum: 5 } },
     },
-    workers: { type: 'integer', minimum: 1, maximum: 16 },
+    workers: { oneOf: [{ type: 'integer', minimum: 1, maximum: 16 }, { type: 'string', pattern: '^(100|[1-9][0-9]?)%$' }] },
     servedContract: {
       type: 'object',
       additionalProperties: false,

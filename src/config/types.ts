@@ -157,8 +157,12 @@ export interface EnvironmentConfig {
   capabilities: Capabilities;
   polling: PollingConfig;
   rateLimits: RateLimits;
-  /** Playwright workers a run uses when the command line names none (default: Playwright's). Rate-limited workers share one pacing window. */
-  workers?: number;
+  /**
+   * Playwright workers a run uses when the command line names none (default: Playwright's, half the
+   * cores): a number, or a share of the cores such as `100%` (Playwright's notation). Rate-limited
+   * workers share one pacing window.
+   */
+  workers?: number | `${number}%`;
   timeouts: { requestMs: number };
   /**
    * Retries the environment allows (default none): after a 429, honouring Retry-After; after a
