@@ -5,7 +5,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWTPayload, type CryptoKey, type JWK } from 'jose';
+import { keyPairFor } from './key-supply.ts';
+import { exportJWK, importJWK, SignJWT, type JWTPayload, type CryptoKey, type JWK } from 'jose';
 import { listen, type RouteHandler } from './http.ts';
 
 export interface AltinnIssuerDouble {
@@ -92,13 +93,13 @@ export async function startAltinnIssuer(options: { host?: string; port?: number;
   };
 }
 
-/** The kept key, or a fresh one (with a `kid` made from `prefix`). */
+/** The kept key, or the process's key for `prefix` (see key-supply) under a `kid` of its own, made from `prefix`. */
 export async function signingKeyOf(kept: KeptSigningKey | undefined, prefix: string): Promise<{ privateKey: CryptoKey; publicJwk: JWK; kid: string }> {
   if (kept) {
     const { kty, n, e } = kept.privateJwk;
     return { privateKey: (await importJWK(kept.privateJwk, 'RS256')) as CryptoKey, publicJwk: { kty, n, e }, kid: kept.kid };
   }
-  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+  const { privateKey, publicKey } = await keyPairFor(prefix);
   return { privateKey, publicJwk: await exportJWK(publicKey), kid: `${prefix}-${crypto.randomUUID().slice(0, 8)}` };
 }
 

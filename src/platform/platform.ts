@@ -3,7 +3,8 @@
  * on the same base URL, Maskinporten, the test-token generator) and wires `local` environments to
  * them: one Maskinporten client per organisation, keys generated and kept in memory.
  */
-import { exportJWK, generateKeyPair } from 'jose';
+import { exportJWK } from 'jose';
+import { keyPairFor } from './key-supply.ts';
 import type { LocalChainClient, LocalChainDeps } from '../auth/token-provider.ts';
 import type { EnvironmentConfig } from '../config/types.ts';
 import type { Seed } from '../local-broker/seed.ts';
@@ -118,7 +119,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       const scopesByOrg = localChainScopesByOrg(env);
       const clients = new Map<string, LocalChainClient>();
       for (const [org, scopes] of scopesByOrg) {
-        const { privateKey, publicKey } = await generateKeyPair('RS256');
+        const { privateKey, publicKey } = await keyPairFor(`client:${org}`);
         const client: LocalChainClient = { clientId: `local-client-${org}`, kid: `local-key-${org}`, privateKey };
         maskinporten.registerClient({
           clientId: client.clientId,
