@@ -2,14 +2,14 @@
  * @module Prepares the contracts a run checks against: always the reference contract, plus the
  * published one (BROKER_PUBLISHED_CONTRACT or an explicit path/URL) and the one the Broker serves
  * about itself (BROKER_SERVED_CONTRACT or an explicit path/URL) when configured. Each is loaded,
- * linted, repaired and compiled once.
+ * linted and repaired (or its kept lint report read, see lint-cache), then compiled.
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileContract, type CompiledContract, type ContractRole } from './compile.ts';
 import type { ContractFinding } from './findings.ts';
-import { lintContract, type LintReport } from './lint.ts';
-import { loadContract } from './load.ts';
+import type { LintReport } from './lint.ts';
+import { lintedContract } from './lint-cache.ts';
 
 export const REFERENCE_CONTRACT_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'contracts', 'broker.openapi.yaml');
 
@@ -21,9 +21,8 @@ export interface PreparedContract {
 }
 
 export async function prepareContract(source: string, name: string, role: ContractRole, options: { eager?: boolean } = {}): Promise<PreparedContract> {
-  const loaded = await loadContract(source);
-  const lint = await lintContract(loaded);
-  const compiled = compileContract(lint.repaired, { name, role, source, sha256: loaded.sha256, ...options });
+  const { sha256, ...lint } = await lintedContract(source);
+  const compiled = compileContract(lint.repaired, { name, role, source, sha256, ...options });
   return { compiled, lint, findings: [...lint.findings, ...compiled.findings] };
 }
 

@@ -15,7 +15,6 @@ import { buildRunReport } from './build.ts';
 import { environmentNames } from './locate.ts';
 import { mutationBanner } from './mutation-banner.ts';
 import { ledgerFiles, type PlannedTest } from './summarize.ts';
-import { prepareContract, REFERENCE_CONTRACT_PATH, type PreparedContract } from '../contract/index.ts';
 
 const ANSI = /\u001b\[[0-9;]*m/g;
 
@@ -65,8 +64,6 @@ export default class ConformanceReporter implements Reporter {
   private readonly statuses = new Map<string, TestResult['status']>();
   /** Projects with at least one test that began (none for `--list`). */
   private readonly begun = new Set<string>();
-  /** The summary re-reads every contract whole; the ones known up front are read while the tests run, not after. */
-  private readonly preparedContracts = new Map<string, Promise<PreparedContract>>();
 
   onBegin(_config: FullConfig, suite: Suite): void {
     for (const projectSuite of suite.suites) {
@@ -83,21 +80,6 @@ export default class ConformanceReporter implements Reporter {
   onTestBegin(test: TestCase): void {
     const project = test.parent.project()?.name;
     if (project) this.begun.add(project);
-    // From the first test on (the workers have started by then, and this process would otherwise idle).
-    if (project && this.plans.has(project) && this.preparedContracts.size === 0) this.readContractsEarly();
-  }
-
-  private readContractsEarly(): void {
-    const sources: [string, 'reference' | 'published'][] = [[REFERENCE_CONTRACT_PATH, 'reference']];
-    if (process.env.BROKER_PUBLISHED_CONTRACT) sources.push([process.env.BROKER_PUBLISHED_CONTRACT, 'published']);
-    let chain: Promise<unknown> = Promise.resolve();
-    for (const [source, role] of sources) {
-      // One after the other, each a few hundred milliseconds: Playwright's dispatch in this process is never held long.
-      const prepared = chain.then(() => prepareContract(source, role, role));
-      prepared.catch(() => undefined); // a failure is met again, and reported, when the summary reads the contract itself
-      chain = prepared.catch(() => undefined);
-      this.preparedContracts.set(source, prepared);
-    }
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
@@ -144,7 +126,7 @@ export default class ConformanceReporter implements Reporter {
       const plan = projects.flatMap((p) => this.plans.get(p) ?? []);
       const notRunCauses = serialSkipCauses(projects.flatMap((p) => this.tests.get(p) ?? []), (t) => this.statuses.get(t.id));
       try {
-        const built = await buildRunReport(dir, { plan, notRunCauses, preparedContracts: this.preparedContracts, testErrors: this.errors, interrupted: result.status === 'interrupted' || result.status === 'timedout', warn: (m) => console.log(m) });
+        const built = await buildRunReport(dir, { plan, notRunCauses, testErrors: this.errors, interrupted: result.status === 'interrupted' || result.status === 'timedout', warn: (m) => console.log(m) });
         const shown = relative(process.cwd(), built.files.html);
         const banner = mutationBanner(built.summary.localBroker?.mutations);
         if (banner) console.log(banner);

@@ -43,8 +43,6 @@ export interface SummarizeOptions {
   oracle?: OracleCatalogue;
   /** Skip re-reading contracts (no findings list, no declared operations). */
   skipContracts?: boolean;
-  /** Contracts already read by this process, by source (the reporter reads them while the tests run); used when their sha256 is the run's. */
-  preparedContracts?: ReadonlyMap<string, Promise<PreparedContract>>;
   /** Override the known-defect catalogue (self-tests); default: src/oracle/known-defects.ts. */
   knownDefects?: readonly KnownDefect[];
   /** Count failures a known defect explains as failures; default: what the run recorded (`run --strict`). */
@@ -137,16 +135,14 @@ function fold(checks: Map<string, CheckSummary>, next: Omit<CheckSummary, 'occur
   }
 }
 
-async function prepareContracts(starts: RunStartEntry[], warnings: string[], skip: boolean, ready?: ReadonlyMap<string, Promise<PreparedContract>>): Promise<Map<string, PreparedContract>> {
+async function prepareContracts(starts: RunStartEntry[], warnings: string[], skip: boolean): Promise<Map<string, PreparedContract>> {
   const out = new Map<string, PreparedContract>();
   if (skip) return out;
   const seen = new Map<string, RunStartEntry['contracts'][number]>();
   for (const s of starts) for (const c of s.contracts) if (!seen.has(c.name)) seen.set(c.name, c);
   for (const c of seen.values()) {
     try {
-      const early = await ready?.get(c.source)?.catch(() => undefined);
-      const usable = early && early.compiled.sha256 === c.sha256 && early.compiled.name === c.name && early.compiled.role === c.role;
-      const prepared = usable ? early : await prepareContract(c.source, c.name, c.role as ContractRole);
+      const prepared = await prepareContract(c.source, c.name, c.role as ContractRole);
       if (prepared.compiled.sha256 !== c.sha256) warnings.push(`contract ${c.name} at ${c.source} changed since the run (sha256 ${prepared.compiled.sha256.slice(0, 12)}… ≠ ${c.sha256.slice(0, 12)}…); findings and declared operations are of the current document`);
       out.set(c.name, prepared);
     } catch (e) {
@@ -371,7 +367,7 @@ export async function summarizeRun(runDir: string, options: SummarizeOptions = {
     }),
   };
 
-  const contracts = await prepareContracts(starts, warnings, !!options.skipContracts, options.preparedContracts);
+  const contracts = await prepareContracts(starts, warnings, !!options.skipContracts);
   const reference = [...contracts.values()].find((c) => c.compiled.role === 'reference');
   const seenByOp = new Map<string, Map<number, number>>();
   for (const x of exchanges.values()) {
