@@ -4,7 +4,6 @@
  * non-JSON media types, and examples that contradict their schema. Semantic rules run on the
  * repaired document, so an operation hidden by a misplaced brace is still examined.
  */
-import { Validator } from '@seriousme/openapi-schema-validator';
 import { compileContract } from './compile.ts';
 import { detectDefects, repairDocument } from './defects.ts';
 import type { ContractFinding } from './findings.ts';
@@ -55,6 +54,8 @@ function refFindings(doc: Doc, stage: string): { findings: ContractFinding[]; st
 }
 
 async function structureFindings(doc: Doc): Promise<ContractFinding[]> {
+  // Loaded on first use (a fifth of a second): a process whose lint reports are all kept never needs it.
+  const { Validator } = await import('@seriousme/openapi-schema-validator');
   const result = await new Validator({ allErrors: true }).validate(structuredClone(doc));
   if (result.valid) return [];
   if (typeof result.errors === 'string') return [{ id: 'oas.structure', severity: 'error', pointer: '', message: result.errors }];
