@@ -9,12 +9,17 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import JSON5 from 'json5';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-import type { ErrorObject } from 'ajv';
+import { _, type ErrorObject, type ValidateFunction } from 'ajv';
+import standaloneModule from 'ajv/dist/standalone/index.js';
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { cacheDirectory, keep } from '../cache.ts';
 import { ConfigError } from './errors.ts';
 import { environmentSchema } from './schema.ts';
 import type { EnvironmentConfig } from './types.ts';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+const standaloneCode = ((standaloneModule as unknown as { default?: unknown }).default ?? standaloneModule) as (ajv: Ajv2020, validate: ValidateFunction) => string;
 const builtinDir = join(dirname(fileURLToPath(import.meta.url)), 'environments');
 
 export function builtinEnvironmentNames(): string[] {
@@ -24,10 +29,35 @@ export function builtinEnvironmentNames(): string[] {
     .sort();
 }
 
-let validator: ReturnType<Ajv2020['compile']> | undefined;
+let validator: ValidateFunction | undefined;
 function validate(data: unknown) {
-  validator ??= addFormats(new Ajv2020({ allErrors: true, strict: true, strictRequired: false, verbose: true })).compile(environmentSchema);
+  validator ??= environmentValidator();
   return validator(data) ? [] : (validator.errors ?? []);
+}
+
+/**
+ * The environment schema's validator. Compiling it takes 0.2–0.4 s, and every process of a run (the
+ * CLI, Playwright's, each worker) loads an environment; so the compiled code is kept (AJV's standalone
+ * form, in the harness's cache, named by the schema and the AJV versions) and later only evaluated.
+ */
+export function environmentValidator(cacheDir: string = cacheDirectory('config')): ValidateFunction {
+  const require = createRequire(import.meta.url);
+  const versions = ['ajv', 'ajv-formats'].map((p) => `${p}@${(require(`${p}/package.json`) as { version: string }).version}`).join(' ');
+  const file = join(cacheDir, `environment-${createHash('sha256').update(`${versions}\n${JSON.stringify(environmentSchema)}`).digest('hex').slice(0, 16)}.cjs`);
+  const evaluate = (code: string) => {
+    const module = { exports: {} as { default?: ValidateFunction } & ValidateFunction };
+    new Function('require', 'module', 'exports', code)(require, module, module.exports);
+    return module.exports.default ?? module.exports;
+  };
+  try {
+    return evaluate(readFileSync(file, 'utf8'));
+  } catch {
+    // Not kept yet, or unreadable: compile it.
+  }
+  const ajv = addFormats(new Ajv2020({ allErrors: true, strict: true, strictRequired: false, verbose: true, code: { source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` } }));
+  const compiled = ajv.compile(environmentSchema);
+  keep(file, standaloneCode(ajv, compiled));
+  return compiled;
 }
 
 /** `${NAME}` or `${NAME:-default}` in any string value; every unset one without default is collected as `{pointer, name}`. */

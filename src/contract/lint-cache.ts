@@ -2,21 +2,21 @@
  * @module Lint reports kept between processes, by the contract's bytes. Reading and linting a
  * contract (YAML parse, the OpenAPI meta-schema check, the repair) costs most of a second, and every
  * Playwright worker, every nested run and every report build did it again for the same few documents.
- * A report is kept under `node_modules/.cache/broker-conformance/contracts/`, named by the SHA-256 of
+ * A report is kept in the harness's cache (`contracts/`, see src/cache.ts), named by the SHA-256 of
  * the bytes and a fingerprint of the code that made it (this folder's sources and the parsers'
  * versions), so a changed document or changed lint code is linted afresh. A cache that cannot be read
  * or written is passed by: the contract is then linted as before.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cacheDirectory, keep } from '../cache.ts';
 import { lintContract, type LintReport } from './lint.ts';
 import { parseContract, readSource } from './load.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const DEFAULT_DIR = join(HERE, '..', '..', 'node_modules', '.cache', 'broker-conformance', 'contracts');
 
 let fingerprint: string | undefined;
 
@@ -42,7 +42,7 @@ export interface LintedContract extends LintReport {
 }
 
 /** The lint report of the contract at `source` (path or URL): kept, when these bytes were linted by this code before. */
-export async function lintedContract(source: string, cacheDir: string = DEFAULT_DIR): Promise<LintedContract> {
+export async function lintedContract(source: string, cacheDir: string = cacheDirectory('contracts')): Promise<LintedContract> {
   const bytes = await readSource(source);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const file = join(cacheDir, `${sha256}-${codeFingerprint()}.json`);
@@ -52,14 +52,6 @@ export async function lintedContract(source: string, cacheDir: string = DEFAULT_
     // Not kept yet (or unreadable): lint it.
   }
   const report = await lintContract(parseContract(bytes, source));
-  try {
-    mkdirSync(cacheDir, { recursive: true });
-    // Written whole, then renamed: a worker reading at the same moment sees all of it or none.
-    const partial = `${file}.${randomUUID()}.partial`;
-    writeFileSync(partial, JSON.stringify(report));
-    renameSync(partial, file);
-  } catch {
-    // A read-only install: nothing kept.
-  }
+  keep(file, JSON.stringify(report));
   return { ...report, sha256 };
 }

@@ -1,0 +1,29 @@
+/**
+ * @module Where the harness keeps what it can make again but would rather not: under
+ * `node_modules/.cache/broker-conformance/<kind>/` of this project (the folder build tools share for
+ * such things). Every use names its files by what made them, and passes the cache by when it cannot be
+ * read or written.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', 'node_modules', '.cache', 'broker-conformance');
+
+export function cacheDirectory(kind: string): string {
+  return join(ROOT, kind);
+}
+
+/** Writes whole, then renames: a process reading at the same moment sees all of it or none. False when it cannot (a read-only install). */
+export function keep(file: string, text: string): boolean {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    const partial = `${file}.${randomUUID()}.partial`;
+    writeFileSync(partial, text);
+    renameSync(partial, file);
+    return true;
+  } catch {
+    return false;
+  }
+}
