@@ -8,7 +8,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { Readable, type Writable } from 'node:stream';
-import { request as undiciRequest } from 'undici';
 
 export type OutgoingBody = Buffer | string | Readable | { filePath: string };
 
@@ -64,12 +63,20 @@ function classify(e: unknown): TransportError {
   return new TransportError('other', msg);
 }
 
+let undici: Promise<typeof import('undici')> | undefined;
+
+/** undici, loaded on first use (a third of a second): Playwright's own process imports every suite to list the tests, and never sends. */
+export function loadUndici(): Promise<typeof import('undici')> {
+  return (undici ??= import('undici'));
+}
+
 /** Streams through undici: request bodies from buffers, strings, streams or files, response bodies hashed as they pass. */
 export class UndiciTransport implements Transport {
   async send(req: OutgoingRequest, handling: ResponseHandling): Promise<IncomingResponse> {
     const body = req.body && typeof req.body === 'object' && 'filePath' in req.body ? createReadStream(req.body.filePath) : req.body;
     let res;
     try {
+      const { request: undiciRequest } = await loadUndici();
       res = await undiciRequest(req.url, {
         method: req.method as 'GET',
         headers: req.headers,
