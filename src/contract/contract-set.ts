@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { compileContract, type CompiledContract, type ContractRole } from './compile.ts';
 import type { ContractFinding } from './findings.ts';
 import type { LintReport } from './lint.ts';
-import { lintedContract } from './lint-cache.ts';
+import { keptCompileFindings, lintedContract } from './lint-cache.ts';
 
 export const REFERENCE_CONTRACT_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'contracts', 'broker.openapi.yaml');
 
@@ -20,10 +20,22 @@ export interface PreparedContract {
   findings: ContractFinding[];
 }
 
+/**
+ * `eager` (default): the findings are those of every schema the contract declares: compiled now, or
+ * kept from a process that compiled these bytes before (the validators then compile on first use).
+ * false: validators compile on first use and the findings are those of the schemas used (a test worker).
+ */
 export async function prepareContract(source: string, name: string, role: ContractRole, options: { eager?: boolean } = {}): Promise<PreparedContract> {
   const { sha256, ...lint } = await lintedContract(source);
-  const compiled = compileContract(lint.repaired, { name, role, source, sha256, ...options });
-  return { compiled, lint, findings: [...lint.findings, ...compiled.findings] };
+  const how = { name, role, source, sha256 };
+  if (options.eager === false) {
+    const compiled = compileContract(lint.repaired, { ...how, eager: false });
+    return { compiled, lint, findings: [...lint.findings, ...compiled.findings] };
+  }
+  let compiled: CompiledContract | undefined;
+  const compileFindings = keptCompileFindings(sha256, role, () => (compiled = compileContract(lint.repaired, how)).findings);
+  compiled ??= compileContract(lint.repaired, { ...how, eager: false });
+  return { compiled, lint, findings: [...lint.findings, ...compileFindings] };
 }
 
 export interface ContractSetOptions {

@@ -2,9 +2,10 @@ import { expect, test } from '@playwright/test';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REFERENCE_CONTRACT_PATH } from './contract-set.ts';
+import { compileContract } from './compile.ts';
+import { prepareContract, REFERENCE_CONTRACT_PATH } from './contract-set.ts';
 import { lintContract } from './lint.ts';
-import { lintedContract } from './lint-cache.ts';
+import { keptCompileFindings, lintedContract } from './lint-cache.ts';
 import { loadContract } from './load.ts';
 
 let dir: string;
@@ -41,4 +42,23 @@ test('other bytes are linted afresh; an unreadable kept report is linted again a
   writeFileSync(file, '{ not json');
   expect((await lintedContract(a, join(dir, 'cache'))).repaired).toEqual(second.repaired);
   expect(() => JSON.parse(readFileSync(file, 'utf8'))).not.toThrow();
+});
+
+test('compile findings are kept per contract and role: the second ask compiles nothing', async () => {
+  let compiles = 0;
+  const finding = { id: 'schema.does-not-compile', severity: 'error' as const, pointer: '/x', message: 'schema does not compile: x' };
+  const compileAll = () => (compiles++, [finding]);
+  expect(keptCompileFindings('ab'.repeat(32), 'published', compileAll, dir)).toEqual([finding]);
+  expect(keptCompileFindings('ab'.repeat(32), 'published', compileAll, dir)).toEqual([finding]);
+  expect(compiles).toBe(1);
+  expect(keptCompileFindings('ab'.repeat(32), 'reference', compileAll, dir)).toEqual([finding]);
+  expect(compiles).toBe(2);
+});
+
+test('a prepared contract reports the findings of every schema, kept or compiled, the same either way', async () => {
+  const lint = await lintContract(await loadContract(REFERENCE_CONTRACT_PATH));
+  const eager = compileContract(lint.repaired, { name: 'reference', role: 'reference', source: REFERENCE_CONTRACT_PATH, sha256: '' });
+  const expected = [...lint.findings, ...eager.findings];
+  expect((await prepareContract(REFERENCE_CONTRACT_PATH, 'reference', 'reference')).findings).toEqual(expected);
+  expect((await prepareContract(REFERENCE_CONTRACT_PATH, 'reference', 'reference')).findings).toEqual(expected);
 });

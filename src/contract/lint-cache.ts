@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cacheDirectory, keep } from '../cache.ts';
+import type { ContractFinding } from './findings.ts';
 import { lintContract, type LintReport } from './lint.ts';
 import { parseContract, readSource } from './load.ts';
 
@@ -41,16 +42,39 @@ export interface LintedContract extends LintReport {
   sha256: string;
 }
 
+/** What this code made of these bytes before, under `what` (a lint report, compile findings), or undefined. */
+function keptFile(cacheDir: string, sha256: string, what: string): string {
+  return join(cacheDir, `${sha256}-${codeFingerprint()}${what ? `-${what}` : ''}.json`);
+}
+
+function readKept<T>(file: string): T | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch {
+    return undefined; // not kept yet, or unreadable
+  }
+}
+
+/**
+ * The findings of compiling every schema of a contract in `role` (the reference compiles strict), as
+ * kept; `compileAll` makes them when they are not, and they are kept for the next process.
+ */
+export function keptCompileFindings(sha256: string, role: string, compileAll: () => ContractFinding[], cacheDir: string = cacheDirectory('contracts')): ContractFinding[] {
+  const file = keptFile(cacheDir, sha256, `compiled-${role}`);
+  const kept = readKept<ContractFinding[]>(file);
+  if (kept) return kept;
+  const findings = compileAll();
+  keep(file, JSON.stringify(findings));
+  return findings;
+}
+
 /** The lint report of the contract at `source` (path or URL): kept, when these bytes were linted by this code before. */
 export async function lintedContract(source: string, cacheDir: string = cacheDirectory('contracts')): Promise<LintedContract> {
   const bytes = await readSource(source);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const file = join(cacheDir, `${sha256}-${codeFingerprint()}.json`);
-  try {
-    return { ...(JSON.parse(readFileSync(file, 'utf8')) as LintReport), sha256 };
-  } catch {
-    // Not kept yet (or unreadable): lint it.
-  }
+  const file = keptFile(cacheDir, sha256, '');
+  const kept = readKept<LintReport>(file);
+  if (kept) return { ...kept, sha256 };
   const report = await lintContract(parseContract(bytes, source));
   keep(file, JSON.stringify(report));
   return { ...report, sha256 };
