@@ -44,6 +44,7 @@ async function main(): Promise<void> {
       { name: `raw undici replay of those exchanges (${s.reproducedExchanges}/${s.replayedExchanges} same status)`, value: s.replaySeconds, unit: 's' },
       { name: '  of which starting fresh local Brokers (as the workers do)', value: s.replayStartSeconds, unit: 's' },
       { name: '  of which the exchanges', value: s.replayExchangeSeconds, unit: 's' },
+      { name: '  of which waiting before repeated polls, as the run waited', value: s.replayWaitSeconds, unit: 's' },
       { name: 'overhead: suite wall time / replay wall time', value: s.overheadRatio, unit: '×', target: '≤ 1.5', met: s.overheadRatio <= 1.5 },
       { name: 'overhead: suite worker time / replay wall time', value: s.workerOverheadRatio, unit: '×' },
     );

@@ -14,6 +14,12 @@
  * excerpt is the whole body, else synthesized bytes of the recorded size (binary payloads, multipart
  * forms, streamed bodies sized by content-length). Responses are read in full and discarded; an
  * exchange whose status differs from the recorded one still counts, and is reported as not reproduced.
+ *
+ * Polls are paced as recorded: a GET that repeats the one before it (a test waiting for the Broker:
+ * a purge after a 2 s TTL, a scan, an event delivery) is sent no sooner after the previous answer than
+ * it was in the run. Sent back to back, such polls all come too early and answer 200 with the state
+ * before the wait, so the replay would skip the waiting that any client of the Broker must do; the time
+ * is reported apart (`replayWaitSeconds`).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -48,6 +54,8 @@ export interface ReplayResult {
   replayStartSeconds: number;
   /** Of which: the exchanges themselves, request sent to response read (summed over lanes). */
   replayExchangeSeconds: number;
+  /** Of which: waiting before repeated polls, as long as the run waited (summed over lanes). */
+  replayWaitSeconds: number;
   replayedExchanges: number;
   reproducedExchanges: number;
   synthesizedBodies: number;
@@ -130,9 +138,19 @@ async function replayLane(entries: LedgerEntry[], environment: EnvironmentConfig
   let reproduced = 0;
   let synthesized = 0;
   let exchangeMs = 0;
+  let waitMs = 0;
+  let previous: { e: ExchangeEntry; answeredAt: number } | undefined;
   try {
     for (const e of exchanges) {
       const recorded = new URL(e.request.url);
+      if (previous && e.request.method === 'GET' && previous.e.request.method === 'GET' && previous.e.request.url === e.request.url) {
+        const gapMs = Date.parse(e.startedAt) - (Date.parse(previous.e.startedAt) + previous.e.durationMs);
+        const due = previous.answeredAt + gapMs - performance.now();
+        if (due > 0) {
+          waitMs += due;
+          await new Promise((r) => setTimeout(r, due));
+        }
+      }
       const broker = await brokerFor(recorded.origin);
       const url = `${broker.target.baseUrl}${mapIds(recorded.pathname + recorded.search)}`;
       const headers: Record<string, string> = {};
@@ -165,6 +183,7 @@ async function replayLane(entries: LedgerEntry[], environment: EnvironmentConfig
         // A raw replay of a fault the harness provoked (none against the local Broker) counts as not reproduced.
       }
       exchangeMs += performance.now() - tq;
+      previous = { e, answeredAt: performance.now() };
       if (status === e.response?.status) reproduced++;
       if (e.request.method === 'POST' && e.response) {
         // Ids the recorded response handed out, in order, against the ones the new Broker handed out.
@@ -176,7 +195,7 @@ async function replayLane(entries: LedgerEntry[], environment: EnvironmentConfig
   } finally {
     await dispatcher.close();
   }
-  return { replayedExchanges: exchanges.length, reproducedExchanges: reproduced, synthesizedBodies: synthesized, replayExchangeSeconds: exchangeMs / 1000, replayStartSeconds: startMs / 1000 };
+  return { replayedExchanges: exchanges.length, reproducedExchanges: reproduced, synthesizedBodies: synthesized, replayExchangeSeconds: exchangeMs / 1000, replayWaitSeconds: waitMs / 1000, replayStartSeconds: startMs / 1000 };
 }
 
 /** Replays a run's ledger raw against fresh local Brokers; the wall time covers starting and closing them. */
@@ -198,6 +217,7 @@ export async function replayLedger(ledgerDir: string): Promise<ReplayResult> {
     replaySeconds: round(replaySeconds, 2),
     replayStartSeconds: round(sum('replayStartSeconds'), 2),
     replayExchangeSeconds: round(sum('replayExchangeSeconds'), 2),
+    replayWaitSeconds: round(sum('replayWaitSeconds'), 2),
     replayedExchanges: sum('replayedExchanges'),
     reproducedExchanges: sum('reproducedExchanges'),
     synthesizedBodies: sum('synthesizedBodies'),
