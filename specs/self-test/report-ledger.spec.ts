@@ -6,7 +6,7 @@
 import { expect, test } from '@playwright/test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.ts';
@@ -220,6 +220,10 @@ test('CLI: unknown environment, missing run directory, corrupt or newer summary 
   const corrupt = join(root, 'env', 'corrupt');
   mkdirSync(corrupt, { recursive: true });
   writeFileSync(join(corrupt, 'summary.json'), '{ not json');
+  // `report build <env>` takes the newest run folder by mtime; both were written within the same few ms, so
+  // the clock tick decided which one that was. Make it `newer`, the folder the expected message names.
+  const later = new Date(Date.now() + 60_000);
+  utimesSync(newer, later, later);
   const cases: [string[], RegExp][] = [
     [['run', '--env', 'no-such-env'], /unknown environment 'no-such-env'/],
     [['run', '--env', 'local', '--workers', 'many'], /--workers must be a positive integer/],

@@ -177,7 +177,8 @@ test('the CLI against a closed loopback port (preflight off): one failed test co
   const envFile = staticTokenEnvironment({ name: 'closed-port', description: 'a Broker that is not there', brokerBaseUrl: `http://127.0.0.1:${port}`, tokenEnv: 'CLOSED_PORT_TOKEN', dir: root });
   const reports = join(root, 'reports');
   const env: NodeJS.ProcessEnv = { ...process.env, BROKER_REPORTS_DIR: reports, BROKER_RUN_ID: 'closed', CLOSED_PORT_TOKEN: 'opaque-test-token' };
-  delete env.BROKER_LOCAL_MUTATIONS;
+  // No response reaches a contract here; the outside contracts (set in CI) would only add their load time.
+  for (const k of ['BROKER_LOCAL_MUTATIONS', 'BROKER_PUBLISHED_CONTRACT', 'BROKER_SERVED_CONTRACT']) delete env[k];
   const r = await new Promise<{ code: number | null; out: string }>((resolve) => {
     const child = spawn('node', [join(process.cwd(), 'src', 'cli', 'bin.js'), 'run', '--env', envFile, '--workers', '1', '--no-preflight'], { cwd: process.cwd(), env });
     let out = '';
