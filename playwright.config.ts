@@ -66,10 +66,11 @@ export default defineConfig({
   // Allure writes into a staging folder per run; the conformance reporter (last, so it runs after
   // Allure's onEnd) moves each result into reports/<env>/<run-id>/allure-results and builds
   // summary.json, index.html, junit.xml, history and latest from the ledger.
+  // The harness's own tests (`--project=self-test` alone) are no conformance run: no Allure results for them.
   reporter: [
     ['list'],
     ['./src/report/summary-line.ts'],
-    ['allure-playwright', { resultsDir: allureStagingDir(runId()), detail: true, suiteTitle: true }],
+    ...(named.length > 0 && named.every((n) => n === 'self-test') ? [] : [['allure-playwright', { resultsDir: allureStagingDir(runId()), detail: true, suiteTitle: true }] as const]),
     ['./src/report/conformance-reporter.ts'],
   ],
   projects: mutantProjects.length > 0 ? mutantProjects : [

@@ -15,6 +15,7 @@ import { allChecks, prepareContract, REFERENCE_CONTRACT_PATH, type CompiledContr
 import { MemoryLedger, type ExchangeEntry } from '../../src/ledger/index.ts';
 import { startFaultProxy, type Fault, type FaultProxy } from '../../src/reliability/fault-proxy.ts';
 import { startTarget, type BrokerTarget } from '../../fixtures/target.ts';
+import { playwrightCommand } from '../../src/cli/playwright-command.ts';
 
 const env = loadEnvironment('local');
 let target: BrokerTarget;
@@ -122,7 +123,7 @@ test('429 with Retry-After: retried where the environment allows, otherwise repo
 test('a suite run through a faulty gateway completes, fails, and names the cause', async () => {
   test.setTimeout(180_000);
   const reports = mkdtempSync(join(tmpdir(), 'faulty-run-'));
-  const child = spawn('npx', ['playwright', 'test', '--project=local', 'specs/lifecycle/happy-path.spec.ts', '--reporter=list'], {
+  const child = spawn(...playwrightCommand(['test', '--project=local', 'specs/lifecycle/happy-path.spec.ts', '--reporter=list']), {
     // The outside contracts (set in CI) only WARN; the cause must be named by the reference contract, and
     // every worker the failing tests restart would load them again.
     env: { ...process.env, BROKER_FAULTS: JSON.stringify([{ kind: 'html-502', path: '/details$' }]), BROKER_REPORTS_DIR: reports, BROKER_RUN_ID: 'faulty', BROKER_PUBLISHED_CONTRACT: '', BROKER_SERVED_CONTRACT: '' },

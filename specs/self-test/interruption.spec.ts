@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunSummary } from '../../src/report/model.ts';
+import { playwrightCommand } from '../../src/cli/playwright-command.ts';
 
 const ROOT = process.cwd();
 const BIN = join(ROOT, 'src', 'cli', 'bin.js');
@@ -186,7 +187,7 @@ test('a worker killed (SIGKILL) inside its second test: INCOMPLETE, the crashed 
       '',
     ].join('\n'),
   );
-  const run = started('npx', ['playwright', 'test', '-c', config, '--project=local', '--workers', '1', '--retries', '0'], id);
+  const run = started(...playwrightCommand(['test', '-c', config, '--project=local', '--workers', '1', '--retries', '0']), id);
   const finished = await run.done;
   expect(finished.code, finished.out.slice(-3000)).toBe(1);
   expect(finished.out).toContain('conformance local: INCOMPLETE');

@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { playwrightCommand } from '../../src/cli/playwright-command.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -94,9 +95,9 @@ function nestedRun(cases: Case[], reportsDir: string): Promise<{ code: number | 
   // The outside contracts (set in CI) can only WARN, never FAIL, so they catch no mutation; they would cost
   // their load and compile time in each of the run's ~25 workers.
   for (const k of ['BROKER_RUN_ID', 'BROKER_LOCAL_MUTATIONS', 'TEST_WORKER_INDEX', 'TEST_PARALLEL_INDEX', 'BROKER_PUBLISHED_CONTRACT', 'BROKER_SERVED_CONTRACT']) delete env[k];
-  const args = ['playwright', 'test', '--reporter=line', '--workers=2'];
+  const args = ['test', '--reporter=line', '--workers=2'];
   return new Promise((resolve) => {
-    const child = spawn('npx', args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(...playwrightCommand(args), { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));

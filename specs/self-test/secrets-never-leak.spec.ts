@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadEnvironment } from '../../src/config/index.ts';
+import { playwrightCommand } from '../../src/cli/playwright-command.ts';
 
 const FAKE_APIM_KEY = 'fake-apim-subscription-key-5ecret-7Q2x';
 const FAKE_PRIVATE_KEY = '-----BEGIN PRIVATE KEY-----\nMIIFAKEFAKEFAKEkeymaterialthatmustneverappear0123456789\n-----END PRIVATE KEY-----';
@@ -45,7 +46,8 @@ test('a full local run leaves no secret in reports or console output', async () 
   const envFile = join(work, 'leaky.json');
   // The local environment, plus an APIM key (sent on every request) read from a variable.
   writeFileSync(envFile, JSON.stringify({ ...loadEnvironment('local'), name: 'leak-scan', apimSubscriptionKeyEnv: 'BROKER_APIM_SUBSCRIPTION_KEY' }));
-  const child = spawn('npx', ['playwright', 'test', '--project=custom', '--reporter=list'], {
+  // The project's own reporters (no --reporter, which would replace them): the report files are what is scanned.
+  const child = spawn(...playwrightCommand(['test', '--project=custom']), {
     cwd: process.cwd(),
     env: {
       ...process.env,
@@ -68,7 +70,10 @@ test('a full local run leaves no secret in reports or console output', async () 
   expect(code, console.slice(-2000)).toBe(0);
 
   const files = filesUnder(reports);
-  expect(files.length, 'the run must have written artefacts to scan').toBeGreaterThan(0);
+  // Every kind of artefact a run leaves must be among the scanned, or the scan proves less than it says.
+  for (const kind of [/\/ledger\/worker-[^/]+\.ndjson$/, /\/summary\.json$/, /\/index\.html$/, /\/junit\.xml$/, /\/allure-results\/[^/]+-result\.json$/, /history/]) {
+    expect(files.some((f) => kind.test(f)), `the run wrote no file matching ${kind}`).toBe(true);
+  }
   const artefacts = files.map((f) => ({ f, text: readFileSync(f, 'utf8') }));
   // The APIM key really was used (masked) — otherwise this test would prove nothing.
   expect(artefacts.some(({ text }) => /ocp-apim-subscription-key":"\[REDACTED\]"/i.test(text))).toBe(true);
