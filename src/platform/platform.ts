@@ -80,15 +80,23 @@ export function localChainScopesByOrg(env: EnvironmentConfig): Map<string, Set<s
   return scopesByOrg;
 }
 
+/** Starts making the client keys `prepareLocalEnvironment(env)` will ask for, so they are made while the doubles start. */
+export function warmLocalChainKeys(env: EnvironmentConfig): void {
+  for (const org of localChainScopesByOrg(env).keys()) keyPairFor(`client:${org}`).catch(() => undefined);
+}
+
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
   const host = options.host ?? '127.0.0.1';
   const now = options.now ?? Date.now;
-  const altinn = await startAltinnIssuer({ host });
-  const maskinporten = await startMaskinportenDouble({
-    host,
-    now,
-    ...(options.maskinportenTokenTtlSeconds !== undefined ? { accessTokenTtlSeconds: options.maskinportenTokenTtlSeconds } : {}),
-  });
+  // Side by side: each makes an RSA key on first start in a process (see key-supply), on a thread of its own.
+  const [altinn, maskinporten] = await Promise.all([
+    startAltinnIssuer({ host }),
+    startMaskinportenDouble({
+      host,
+      now,
+      ...(options.maskinportenTokenTtlSeconds !== undefined ? { accessTokenTtlSeconds: options.maskinportenTokenTtlSeconds } : {}),
+    }),
+  ]);
   const exchange = mountTokenExchange({
     altinn,
     maskinporten,
@@ -118,8 +126,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     async prepareLocalEnvironment(env) {
       const scopesByOrg = localChainScopesByOrg(env);
       const clients = new Map<string, LocalChainClient>();
+      const keys = new Map(await Promise.all([...scopesByOrg.keys()].map(async (org) => [org, await keyPairFor(`client:${org}`)] as const)));
       for (const [org, scopes] of scopesByOrg) {
-        const { privateKey, publicKey } = await keyPairFor(`client:${org}`);
+        const { privateKey, publicKey } = keys.get(org)!;
         const client: LocalChainClient = { clientId: `local-client-${org}`, kid: `local-key-${org}`, privateKey };
         maskinporten.registerClient({
           clientId: client.clientId,
