@@ -5,7 +5,8 @@
  * read or written.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -13,6 +14,29 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', 'node_modules',
 
 export function cacheDirectory(kind: string): string {
   return join(ROOT, kind);
+}
+
+/** The installed versions of `packages` (`name@version …`, `?` for one not found): part of what made a kept file. */
+export function installedVersions(packages: readonly string[]): string {
+  const require = createRequire(import.meta.url);
+  return packages
+    .map((p) => {
+      try {
+        return `${p}@${(require(`${p}/package.json`) as { version: string }).version}`;
+      } catch {
+        return `${p}@?`;
+      }
+    })
+    .join(' ');
+}
+
+/** The kept text, or undefined when there is none (or it cannot be read). */
+export function readKept(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 /** Writes whole, then renames: a process reading at the same moment sees all of it or none. False when it cannot (a read-only install). */

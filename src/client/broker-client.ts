@@ -21,7 +21,7 @@ import type {
   ServiceOwnerOverview,
 } from './models.ts';
 import { rateClassOf, type RateLimitedOperation, type RateLimiter } from './rate-limit.ts';
-import { TransportError, UndiciTransport, type IncomingResponse, type OutgoingBody, type Transport } from './transport.ts';
+import { TransportError, UndiciTransport, type IncomingResponse, type OutgoingBody } from './transport.ts';
 
 const API = '/broker/api/v1';
 
@@ -52,8 +52,6 @@ export interface BrokerClientOptions {
   actor: string;
   /** Absent: requests go without Authorization (for unauthenticated probes). */
   tokens?: TokenProvider;
-  /** How requests go on the wire; default undici (tests put a fault or a fake here). */
-  transport?: Transport;
   contracts: readonly CompiledContract[];
   checks: readonly ResponseCheck[];
   ledger: LedgerSink;
@@ -258,7 +256,6 @@ export class BrokerClient {
     const bearer = req.bearer ?? (!req.anonymous && o.tokens ? await o.tokens.token() : undefined);
     if (bearer !== undefined) headers.authorization = `Bearer ${bearer}`;
     const url = `${o.baseUrl.replace(/\/$/, '')}${req.path}`;
-    const transport = o.transport ?? WIRE;
     const exchangeId = randomUUID();
     const startedAt = new Date();
     const t0 = performance.now();
@@ -270,7 +267,7 @@ export class BrokerClient {
     };
     let res: IncomingResponse;
     try {
-      res = await transport.send({ method: req.method, url, headers, body: req.body, timeoutMs: o.timeoutMs }, { keepBytes: req.keepBytes ?? KEEP_ALL, sink: req.sink });
+      res = await WIRE.send({ method: req.method, url, headers, body: req.body, timeoutMs: o.timeoutMs }, { keepBytes: req.keepBytes ?? KEEP_ALL, sink: req.sink });
       await settle?.();
     } catch (e) {
       await settle?.();

@@ -48,10 +48,6 @@ export class TransportError extends Error {
   }
 }
 
-export interface Transport {
-  send(request: OutgoingRequest, handling: ResponseHandling): Promise<IncomingResponse>;
-}
-
 function classify(e: unknown): TransportError {
   const err = e as { code?: string; name?: string; message?: string; cause?: { code?: string } };
   const code = err.code ?? err.cause?.code ?? '';
@@ -71,7 +67,7 @@ export function loadUndici(): Promise<typeof import('undici')> {
 }
 
 /** Streams through undici: request bodies from buffers, strings, streams or files, response bodies hashed as they pass. */
-export class UndiciTransport implements Transport {
+export class UndiciTransport {
   async send(req: OutgoingRequest, handling: ResponseHandling): Promise<IncomingResponse> {
     const body = req.body && typeof req.body === 'object' && 'filePath' in req.body ? createReadStream(req.body.filePath) : req.body;
     let res;

@@ -13,7 +13,7 @@ import { _, type ErrorObject, type ValidateFunction } from 'ajv';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { cacheDirectory, keep } from '../cache.ts';
+import { cacheDirectory, installedVersions, keep, readKept } from '../cache.ts';
 import { ConfigError } from './errors.ts';
 import { environmentSchema } from './schema.ts';
 import type { EnvironmentConfig } from './types.ts';
@@ -41,18 +41,16 @@ function validate(data: unknown) {
  * form, in the harness's cache, named by the schema and the AJV versions) and later only evaluated.
  */
 export function environmentValidator(cacheDir: string = cacheDirectory('config')): ValidateFunction {
-  const require = createRequire(import.meta.url);
-  const versions = ['ajv', 'ajv-formats'].map((p) => `${p}@${(require(`${p}/package.json`) as { version: string }).version}`).join(' ');
-  const file = join(cacheDir, `environment-${createHash('sha256').update(`${versions}\n${JSON.stringify(environmentSchema)}`).digest('hex').slice(0, 16)}.cjs`);
-  const evaluate = (code: string) => {
-    const module = { exports: {} as { default?: ValidateFunction } & ValidateFunction };
-    new Function('require', 'module', 'exports', code)(require, module, module.exports);
-    return module.exports.default ?? module.exports;
-  };
-  try {
-    return evaluate(readFileSync(file, 'utf8'));
-  } catch {
-    // Not kept yet, or unreadable: compile it.
+  const file = join(cacheDir, `environment-${createHash('sha256').update(`${installedVersions(['ajv', 'ajv-formats'])}\n${JSON.stringify(environmentSchema)}`).digest('hex').slice(0, 16)}.cjs`);
+  const code = readKept(file);
+  if (code !== undefined) {
+    try {
+      const module = { exports: {} as { default?: ValidateFunction } & ValidateFunction };
+      new Function('require', 'module', 'exports', code)(createRequire(import.meta.url), module, module.exports);
+      return module.exports.default ?? module.exports;
+    } catch {
+      // A torn or foreign file: compiled again below.
+    }
   }
   const ajv = addFormats(new Ajv2020({ allErrors: true, strict: true, strictRequired: false, verbose: true, code: { source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` } }));
   const compiled = ajv.compile(environmentSchema);

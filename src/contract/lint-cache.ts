@@ -9,10 +9,9 @@
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cacheDirectory, keep } from '../cache.ts';
+import { cacheDirectory, installedVersions, keep, readKept } from '../cache.ts';
 import type { ContractFinding } from './findings.ts';
 import { lintContract, type LintReport } from './lint.ts';
 import { parseContract, readSource } from './load.ts';
@@ -26,14 +25,7 @@ function codeFingerprint(): string {
   if (fingerprint) return fingerprint;
   const hash = createHash('sha256');
   for (const f of readdirSync(HERE).filter((n) => n.endsWith('.ts') && !n.endsWith('.test.ts')).sort()) hash.update(f).update(readFileSync(join(HERE, f)));
-  const require = createRequire(import.meta.url);
-  for (const pkg of ['yaml', 'json5', '@seriousme/openapi-schema-validator', 'ajv']) {
-    try {
-      hash.update(`${pkg}@${(require(`${pkg}/package.json`) as { version: string }).version}`);
-    } catch {
-      hash.update(`${pkg}@?`);
-    }
-  }
+  hash.update(installedVersions(['yaml', 'json5', '@seriousme/openapi-schema-validator', 'ajv']));
   return (fingerprint = hash.digest('hex').slice(0, 16));
 }
 
@@ -47,11 +39,12 @@ function keptFile(cacheDir: string, sha256: string, what: string): string {
   return join(cacheDir, `${sha256}-${codeFingerprint()}${what ? `-${what}` : ''}.json`);
 }
 
-function readKept<T>(file: string): T | undefined {
+function readKeptJson<T>(file: string): T | undefined {
+  const text = readKept(file);
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as T;
+    return text === undefined ? undefined : (JSON.parse(text) as T);
   } catch {
-    return undefined; // not kept yet, or unreadable
+    return undefined; // a torn or foreign file: made again
   }
 }
 
@@ -61,7 +54,7 @@ function readKept<T>(file: string): T | undefined {
  */
 export function keptCompileFindings(sha256: string, role: string, compileAll: () => ContractFinding[], cacheDir: string = cacheDirectory('contracts')): ContractFinding[] {
   const file = keptFile(cacheDir, sha256, `compiled-${role}`);
-  const kept = readKept<ContractFinding[]>(file);
+  const kept = readKeptJson<ContractFinding[]>(file);
   if (kept) return kept;
   const findings = compileAll();
   keep(file, JSON.stringify(findings));
@@ -73,7 +66,7 @@ export async function lintedContract(source: string, cacheDir: string = cacheDir
   const bytes = await readSource(source);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const file = keptFile(cacheDir, sha256, '');
-  const kept = readKept<LintReport>(file);
+  const kept = readKeptJson<LintReport>(file);
   if (kept) return { ...kept, sha256 };
   const report = await lintContract(parseContract(bytes, source));
   keep(file, JSON.stringify(report));
