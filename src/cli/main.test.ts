@@ -180,3 +180,11 @@ test('a bare `playwright test --project=tt02` without the secrets stops in its g
   expect(lines.at(-1)).toBe('broker-conformance: no test started: 3 preflight problem(s) (check with: npx broker-conformance doctor --env tt02)');
   expect(readdirSync(reports)).toEqual([]);
 });
+
+test('run --workers takes a number or a share of the cores; anything else is one line, exit 2, before Playwright starts', async () => {
+  for (const workers of ['0', 'lots', '150%', '-1']) {
+    const r = await run('run', '--env', 'local', '--workers', workers);
+    expect(r.code, workers).toBe(2);
+    expect(r.err, workers).toBe(`broker-conformance: --workers must be a positive integer or a share of the cores (e.g. 50%), not '${workers}'`);
+  }
+});

@@ -15,11 +15,11 @@ const payload = Buffer.alloc(3 * 1024 * 1024, 7);
 
 let server: Server;
 let baseUrl: string;
-const seen: { authorization?: string }[] = [];
+const seen: { authorization?: string; userAgent?: string; accept?: string; rawAccept: string[] }[] = [];
 
 test.beforeAll(async () => {
   server = createServer((req, res) => {
-    seen.push({ authorization: req.headers.authorization });
+    seen.push({ authorization: req.headers.authorization, userAgent: req.headers['user-agent'], accept: req.headers.accept, rawAccept: req.rawHeaders.filter((_, i, all) => i % 2 === 1 && /^accept$/i.test(all[i - 1]!)) });
     const path = req.url ?? '';
     if (path === `/broker/api/v1/filetransfer/${TRANSFER_ID}`) {
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'x-content-type-options': 'nosniff' });
@@ -66,6 +66,15 @@ test('a call is sent with the token, checked against every contract, and recorde
   expect(entry).toMatchObject({ type: 'exchange', actor: 'sender', operationId: 'getFileTransferOverview', response: { status: 200 } });
   expect(JSON.stringify(ledger.entries)).not.toContain(TOKEN);
   expect(entry.request.headers.authorization).toBe('Bearer [REDACTED]');
+});
+
+test('every request says who calls and accepts any answer, unless the call names its own Accept (in any case), which is then the only one', async () => {
+  const ledger = new MemoryLedger();
+  await client(ledger).getFileTransferOverview(TRANSFER_ID);
+  expect(seen.at(-1)).toMatchObject({ userAgent: 'broker-conformance', accept: '*/*' });
+  expect((ledger.entries[0] as ExchangeEntry).request.headers).toMatchObject({ 'user-agent': 'broker-conformance', accept: '*/*' });
+  await client(ledger).call({ method: 'GET', path: `/broker/api/v1/filetransfer/${TRANSFER_ID}`, headers: { Accept: 'application/json' } });
+  expect(seen.at(-1)?.rawAccept).toEqual(['application/json']);
 });
 
 test('a non-conformant response is a FAIL against the reference and a WARN against the published contract', async () => {

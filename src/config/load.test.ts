@@ -134,3 +134,8 @@ test('schema problems: one line each, every one reported, alternatives read as "
   ]);
   expect(problems.join('\n')).not.toContain('MIIEvQ');
 });
+
+test('workers: a number or a share of the cores; anything else is named', () => {
+  for (const workers of [2, '50%', '100%']) expect(loadEnvironment(writeEnv({ ...local(), workers }), {}).workers).toBe(workers);
+  for (const workers of ['150%', '0%', 'lots', 0]) expect(() => loadEnvironment(writeEnv({ ...local(), workers }), {}), String(workers)).toThrow(/\/workers/);
+});
