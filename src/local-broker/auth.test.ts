@@ -3,7 +3,8 @@ import { expect, test } from '@playwright/test';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startAltinnIssuer, type AltinnIssuerDouble } from '../platform/altinn-issuer.ts';
-import { callerOrg } from './auth.ts';
+import { callerOrg, TokenVerifier, Unauthenticated } from './auth.ts';
+import { ManualClock } from './clock.ts';
 import { startTestBroker, ORGS } from './testing.ts';
 
 const ZERO = '/broker/api/v1/filetransfer/00000000-0000-0000-0000-000000000000';
@@ -50,6 +51,26 @@ test('lifetime: expired accepted only with the check off; a future nbf is reject
     await lax.close();
     await strict.close();
   }
+});
+
+test('a token whose signature was checked once: still refused once it expires, and a changed signature is checked again', async () => {
+  const clock = new ManualClock();
+  const verifier = new TokenVerifier([issuer.openIdConfigurationUrl], clock, true);
+  const now = Math.floor(clock.now().getTime() / 1000);
+  const token = await issuer.sign({ scope: 'altinn:broker.read', 'urn:altinn:orgNumber': ORGS.recipient1 }, { issuedAt: now, expiresInSeconds: 60 });
+  const refusal = (p: Promise<unknown>) => p.then(() => 'accepted', (e: unknown) => (e instanceof Unauthenticated ? e.wwwAuthenticate : `threw ${String(e)}`));
+  for (let i = 0; i < 3; i++) expect((await verifier.authenticate(`Bearer ${token}`)).org).toBe(ORGS.recipient1);
+  // Same header and claims, another signature: not the remembered token.
+  const [header, payload, signature] = token.split('.');
+  const other = `${header}.${payload}.${signature!.slice(0, -4)}${signature!.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`;
+  expect(await refusal(verifier.authenticate(`Bearer ${other}`))).toContain('The signature is invalid');
+  // Lifetime is decided per request, remembered signature or not.
+  clock.advance(61_000);
+  expect(await refusal(verifier.authenticate(`Bearer ${token}`))).toContain('The token expired at');
+  expect((await verifier.authenticate(`Bearer ${token}`, { ignoreLifetime: true })).org).toBe(ORGS.recipient1);
+  // The claims a caller sees cannot be changed for the next caller with the same token.
+  const caller = await verifier.authenticate(`Bearer ${token}`, { ignoreLifetime: true });
+  expect(() => ((caller.claims as Record<string, unknown>).scope = 'altinn:broker.write')).toThrow(TypeError);
 });
 
 test('an unreachable issuer makes tokens invalid (401), not a 500', async () => {
