@@ -39,12 +39,15 @@ export function readKept(file: string): string | undefined {
   }
 }
 
-/** Writes whole, then renames: a process reading at the same moment sees all of it or none. False when it cannot (a read-only install). */
-export function keep(file: string, text: string): boolean {
+/**
+ * Writes whole, then renames: a process reading at the same moment sees all of it or none. False when it
+ * cannot (a read-only install). `mode` 0o600 keeps a file to its owner (the doubles' keys).
+ */
+export function keep(file: string, text: string, options: { mode?: number } = {}): boolean {
   try {
     mkdirSync(dirname(file), { recursive: true });
     const partial = `${file}.${randomUUID()}.partial`;
-    writeFileSync(partial, text);
+    writeFileSync(partial, text, { mode: options.mode ?? 0o644 });
     renameSync(partial, file);
     return true;
   } catch {

@@ -1,13 +1,48 @@
 import { expect, test } from '@playwright/test';
-import { exportJWK } from 'jose';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportJWK, type CryptoKey } from 'jose';
 import { loadEnvironment } from '../config/load.ts';
 import { startTarget, tokenProvidersFor, type BrokerTarget } from '../../fixtures/target.ts';
-import { keyPairFor } from './key-supply.ts';
+import { keyPairFor, keySupply } from './key-supply.ts';
 
 test('a slot gives the same key pair every time; different slots never share one', async () => {
-  const [a, again, other] = await Promise.all([keyPairFor('test:a'), keyPairFor('test:a'), keyPairFor('test:b')]);
-  expect(again).toBe(a);
-  expect((await exportJWK(other.publicKey)).n).not.toBe((await exportJWK(a.publicKey)).n);
+  const dir = mkdtempSync(join(tmpdir(), 'key-supply-'));
+  try {
+    const supply = keySupply(dir);
+    const [a, again, other] = await Promise.all([supply('test:a'), supply('test:a'), supply('test:b')]);
+    expect(again).toBe(a);
+    expect((await exportJWK(other.publicKey)).n).not.toBe((await exportJWK(a.publicKey)).n);
+    expect(await keyPairFor('altinn-double')).toBe(await keyPairFor('altinn-double'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a slot\'s pair is kept for the next process, readable by its owner only; a torn file is made again', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'key-supply-'));
+  try {
+    const modulus = async (p: Promise<{ publicKey: CryptoKey }>) => (await exportJWK((await p).publicKey)).n;
+    const first = await modulus(keySupply(dir)('client:991825827'));
+    const [file] = readdirSync(dir);
+    expect(file).toBe('client_991825827.jwk.json');
+    expect(statSync(join(dir, file!)).mode & 0o777).toBe(0o600);
+    // A later process (a new supply) reads the kept pair instead of making one.
+    expect(await modulus(keySupply(dir)('client:991825827'))).toBe(first);
+    expect(await modulus(keySupply(dir)('client:910075918'))).not.toBe(first);
+    // Its private half signs what its public half verifies (the kept JWK is whole).
+    const { privateKey, publicKey } = await keySupply(dir)('client:991825827');
+    const data = new TextEncoder().encode('kept');
+    const signature = await crypto.subtle.sign('RSASSA-PKCS1-v1_5', privateKey, data);
+    expect(await crypto.subtle.verify('RSASSA-PKCS1-v1_5', publicKey, signature, data)).toBe(true);
+    writeFileSync(join(dir, file!), '{"kty":"RSA","n":');
+    const remade = await modulus(keySupply(dir)('client:991825827'));
+    expect(remade).not.toBe(first);
+    expect(await modulus(keySupply(dir)('client:991825827'))).toBe(remade);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('two embedded Brokers in one process, their doubles sharing keys, still refuse each other\'s tokens', async () => {
