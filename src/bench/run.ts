@@ -45,7 +45,10 @@ async function main(): Promise<void> {
       { name: '  of which starting fresh local Brokers (as the workers do)', value: s.replayStartSeconds, unit: 's' },
       { name: '  of which the exchanges', value: s.replayExchangeSeconds, unit: 's' },
       { name: '  of which waiting before repeated polls, as the run waited', value: s.replayWaitSeconds, unit: 's' },
+      { name: `Playwright alone: ${s.suiteTests} empty tests, ${s.suiteFiles} files, the same workers`, value: s.playwrightFloorSeconds, unit: 's' },
+      { name: 'the harness itself: suite − Playwright alone − replay', value: s.harnessSeconds, unit: 's' },
       { name: 'overhead: suite wall time / replay wall time', value: s.overheadRatio, unit: '×', target: '≤ 1.5', met: s.overheadRatio <= 1.5 },
+      { name: 'overhead floor: (Playwright alone + replay) / replay', value: s.overheadFloorRatio, unit: '×' },
       { name: 'overhead: suite worker time / replay wall time', value: s.workerOverheadRatio, unit: '×' },
     );
   }

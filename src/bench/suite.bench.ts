@@ -32,6 +32,7 @@ import { loadEnvironment, type EnvironmentConfig } from '../config/index.ts';
 import type { ExchangeEntry, LedgerEntry, RunStartEntry } from '../ledger/entries.ts';
 import { readLedger } from '../ledger/writer.ts';
 import { playwrightCommand } from '../cli/playwright-command.ts';
+import { runPlaywrightFloor } from './playwright-floor.ts';
 import { startTarget, tokenProvidersFor, type BrokerTarget } from '../../fixtures/target.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -42,6 +43,10 @@ export interface SuiteRun {
   suiteWorkerSeconds: number;
   suiteExitCode: number | null;
   suiteTests: number;
+  /** Spec files the tests came from (the floor run has as many). */
+  suiteFiles: number;
+  /** The workers the run was given (the environment's). */
+  suiteWorkers: number | string | undefined;
   suiteExchanges: number;
   /** The exchanges' own durations as the client measured them (sent to response read, checks excluded). */
   suiteExchangeSeconds: number;
@@ -85,6 +90,8 @@ export async function runSuite(reportsDir: string): Promise<SuiteRun> {
     suiteWorkerSeconds: round((Math.max(...times('run-end')) - Math.min(...times('run-start'))) / 1000, 2),
     suiteExitCode: code,
     suiteTests: entries.filter((e) => e.type === 'test-end').length,
+    suiteFiles: new Set(entries.flatMap((e) => (e.type === 'test-end' ? [e.file] : []))).size,
+    suiteWorkers: workers,
     suiteExchanges: entries.filter((e) => e.type === 'exchange').length,
     suiteExchangeSeconds: round(entries.reduce((n, e) => n + (e.type === 'exchange' ? e.durationMs : 0), 0) / 1000, 2),
     ledgerDir,
@@ -227,6 +234,12 @@ export async function replayLedger(ledgerDir: string): Promise<ReplayResult> {
 export interface SuiteBench extends SuiteRun, ReplayResult {
   overheadRatio: number;
   workerOverheadRatio: number;
+  /** An empty suite of the same shape run by Playwright alone (see playwright-floor.ts). */
+  playwrightFloorSeconds: number;
+  /** (floor + replay) / replay: the lowest `overheadRatio` a Playwright-run suite could show on this machine. */
+  overheadFloorRatio: number;
+  /** What is left for the harness itself: suite − floor − replay. */
+  harnessSeconds: number;
 }
 
 export async function benchSuite(): Promise<SuiteBench> {
@@ -234,11 +247,15 @@ export async function benchSuite(): Promise<SuiteBench> {
   try {
     const suite = await runSuite(reportsDir);
     const replay = await replayLedger(suite.ledgerDir);
+    const floor = await runPlaywrightFloor({ tests: suite.suiteTests, files: suite.suiteFiles, workers: suite.suiteWorkers });
     return {
       ...suite,
       ...replay,
       overheadRatio: round(suite.suiteSeconds / replay.replaySeconds, 2),
       workerOverheadRatio: round(suite.suiteWorkerSeconds / replay.replaySeconds, 2),
+      playwrightFloorSeconds: floor,
+      overheadFloorRatio: round((floor + replay.replaySeconds) / replay.replaySeconds, 2),
+      harnessSeconds: round(suite.suiteSeconds - floor - replay.replaySeconds, 2),
     };
   } finally {
     rmSync(reportsDir, { recursive: true, force: true });
