@@ -52,3 +52,16 @@ test('a registered secret is masked wherever it appears, even without a telltale
   expect(redactText(`sent ${secret} twice: ${secret}`)).toBe(`sent ${MASK} twice: ${MASK}`);
   expect(redactValue({ note: `x${secret}y` }).note).toBe(`x${MASK}y`);
 });
+
+test('registered secrets: one inside another is masked with it, whichever came first; later ones count at once; regex characters are literal', () => {
+  const inner = 'k3y-(inner).+*';
+  const outer = `prefix-${inner}-suffix-long`;
+  registerSecret(inner);
+  expect(redactText(`a ${inner} b`)).toBe(`a ${MASK} b`);
+  registerSecret(outer);
+  // Masked whole: no leftover of the longer secret around the shorter one's mask.
+  expect(redactText(`a ${outer} b ${inner} c`)).toBe(`a ${MASK} b ${MASK} c`);
+  expect(redactText('k3y-XinnerX++')).toBe('k3y-XinnerX++');
+  // Short text that could hold none of them is left as it is, and still goes through the shape checks.
+  expect(redactText('token=abc')).toBe(`token=${MASK}`);
+});

@@ -46,25 +46,39 @@ const FORM_SECRET = /\b(assertion|client_assertion|access_token|password|client_
 
 /** Secret values seen at run time (tokens issued, keys read, APIM keys); masked wherever they appear. */
 const registered = new Set<string>();
+/** All of them as one pattern, longest first (a secret inside another is masked with it); made again when one is added. */
+let registeredPattern: RegExp | undefined;
+let shortestRegistered = Infinity;
 
 /** Registers a secret value so every later redaction masks it. Values shorter than 8 chars are ignored (too common). */
 export function registerSecret(value: string | undefined | null): void {
-  if (value && value.length >= 8) registered.add(value);
+  if (!value || value.length < 8 || registered.has(value)) return;
+  registered.add(value);
+  registeredPattern = undefined;
+  shortestRegistered = Math.min(shortestRegistered, value.length);
 }
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export function isSensitiveHeader(name: string): boolean {
   return SENSITIVE_HEADERS.has(name.toLowerCase());
 }
 
+/**
+ * Every string the ledger records passes here (about a hundred per exchange), so each pattern runs only
+ * where it could match: registered secrets in one pass, and PEM keys, JWTs and form secrets only in text
+ * that holds their marker.
+ */
 export function redactText(text: string): string {
   let out = text;
-  for (const secret of registered) {
-    if (out.includes(secret)) out = out.split(secret).join(MASK);
+  if (out.length >= shortestRegistered) {
+    registeredPattern ??= new RegExp([...registered].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'g');
+    out = out.replace(registeredPattern, MASK);
   }
-  return out
-    .replace(PEM_PRIVATE, MASK)
-    .replace(JWT_SHAPE, MASK)
-    .replace(FORM_SECRET, (_, key: string) => `${key}=${MASK}`);
+  if (out.includes('PRIVATE KEY-----')) out = out.replace(PEM_PRIVATE, MASK);
+  if (out.includes('eyJ')) out = out.replace(JWT_SHAPE, MASK);
+  if (out.includes('=')) out = out.replace(FORM_SECRET, (_, key: string) => `${key}=${MASK}`);
+  return out;
 }
 
 /** Masks a header value but keeps the auth scheme (`Bearer [REDACTED]`), which is useful evidence. */
