@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { describeMutations } from '../../fixtures/target.ts';
+import { describeMutations } from '../../fixtures/local-mutations.ts';
 import type { LedgerEntry } from '../../src/ledger/entries.ts';
 import { buildRunReport } from '../../src/report/build.ts';
 import { curlFor, reproFor } from '../../src/report/curl.ts';

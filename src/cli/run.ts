@@ -15,7 +15,7 @@ import { allureStagingDir, distributeAllureResults } from '../report/allure.ts';
 import { buildRunReport } from '../report/build.ts';
 import { loadSummary } from '../report/locate.ts';
 import { mutationBanner } from '../report/mutation-banner.ts';
-import { describeMutations, localMutations } from '../../fixtures/target.ts';
+import { describeMutations, localMutations } from '../../fixtures/local-mutations.ts';
 import { ledgerFiles } from '../report/summarize.ts';
 import { runPreflight } from './doctor.ts';
 import { EXIT_NONCONFORMANT, EXIT_OK } from './exit-codes.ts';

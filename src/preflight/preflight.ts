@@ -8,7 +8,8 @@
 import type { TokenProvider } from '../auth/index.ts';
 import { ConfigError, environmentData, parseEnvironment, type ActorConfig, type EnvironmentConfig } from '../config/index.ts';
 import { MUTATIONS } from '../local-broker/mutations.ts';
-import { localMutations, startTarget, tokenProvidersFor, type BrokerTarget } from '../../fixtures/target.ts';
+import { localMutations } from '../../fixtures/local-mutations.ts';
+import type { BrokerTarget } from '../../fixtures/target.ts';
 import { probeBroker } from './broker-probe.ts';
 import { checkTokenClaims, type TokenExpectation } from './claims.ts';
 import { missingTokenVariables } from './variables.ts';
@@ -109,6 +110,8 @@ export async function preflight(nameOrPath: string, options: PreflightOptions = 
   const environment = config.environment;
   const problems: string[] = [];
   const passed = [...config.passed];
+  // Imported here, not with the module: the configuration half (Playwright's global setup) needs none of it.
+  const { startTarget, tokenProvidersFor } = await import('../../fixtures/target.ts');
   let target: BrokerTarget;
   try {
     target = await startTarget(environment);
