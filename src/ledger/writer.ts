@@ -39,14 +39,21 @@ export class MemoryLedger implements LedgerSink {
   }
 }
 
-/** Reads a ledger file; a torn last line (crash mid-write) or a corrupt line is skipped and counted. */
-export function readLedger(path: string): { entries: LedgerEntry[]; skippedLines: number } {
+/**
+ * Reads a ledger file; a torn last line (crash mid-write) or a corrupt line is skipped and counted.
+ * `types` keeps only entries of those types, and parses only the lines that can hold one (a run's
+ * exchanges are most of its megabytes).
+ */
+export function readLedger(path: string, options: { types?: readonly LedgerEntry['type'][] } = {}): { entries: LedgerEntry[]; skippedLines: number } {
   const entries: LedgerEntry[] = [];
+  const markers = options.types?.map((t) => `"type":${JSON.stringify(t)}`);
   let skippedLines = 0;
   for (const line of readFileSync(path, 'utf8').split('\n')) {
     if (line.trim() === '') continue;
+    if (markers && !markers.some((m) => line.includes(m))) continue;
     try {
-      entries.push(JSON.parse(line) as LedgerEntry);
+      const entry = JSON.parse(line) as LedgerEntry;
+      if (!options.types || options.types.includes(entry.type)) entries.push(entry);
     } catch {
       skippedLines++;
     }

@@ -5,16 +5,19 @@
  * It knows the planned tests, so tests that never started are reported too.
  */
 import type { Pacing } from './pacing.ts';
-import { servedChangeLine } from './served-changes.ts';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
 import { join, relative } from 'node:path';
 import { readLedger } from '../ledger/writer.ts';
 import { reportsRoot, runId } from '../ledger/run.ts';
 import { allureStagingDir, distributeAllureResults } from './allure.ts';
-import { buildRunReport } from './build.ts';
-import { environmentNames } from './locate.ts';
-import { mutationBanner } from './mutation-banner.ts';
-import { ledgerFiles, type PlannedTest } from './summarize.ts';
+import type { PlannedTest } from './summarize.ts';
+
+/**
+ * What builds the reports (summaries, contracts, HTML, JUnit): imported when the first test begins, while the
+ * workers run, not with the reporter, which Playwright loads before it lists the tests.
+ */
+let reportModules: Promise<[typeof import('./build.ts'), typeof import('./locate.ts'), typeof import('./summarize.ts'), typeof import('./served-changes.ts'), typeof import('./mutation-banner.ts')]> | undefined;
+const loadReportModules = () => (reportModules ??= Promise.all([import('./build.ts'), import('./locate.ts'), import('./summarize.ts'), import('./served-changes.ts'), import('./mutation-banner.ts')]));
 
 const ANSI = /\u001b\[[0-9;]*m/g;
 
@@ -78,6 +81,7 @@ export default class ConformanceReporter implements Reporter {
   }
 
   onTestBegin(test: TestCase): void {
+    void loadReportModules().catch(() => undefined); // met again in onEnd
     const project = test.parent.project()?.name;
     if (project) this.begun.add(project);
   }
@@ -89,6 +93,7 @@ export default class ConformanceReporter implements Reporter {
   }
 
   async onEnd(result: FullResult): Promise<void> {
+    const [{ buildRunReport }, { environmentNames }, { ledgerFiles }, { servedChangeLine }, { mutationBanner }] = await loadReportModules();
     const root = reportsRoot();
     const id = runId();
     const staging = allureStagingDir(id, root);
@@ -102,7 +107,7 @@ export default class ConformanceReporter implements Reporter {
       const ids = new Set<string>();
       let environment = '';
       for (const f of ledgerFiles(dir)) {
-        for (const e of readLedger(f).entries) {
+        for (const e of readLedger(f, { types: ['test-start', 'run-start'] }).entries) {
           if (e.type === 'test-start') ids.add(e.testId);
           if (e.type === 'run-start' && !environment) environment = e.environment;
         }
