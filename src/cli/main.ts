@@ -5,20 +5,15 @@
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../config/errors.ts';
-import { ContractLoadError } from '../contract/index.ts';
-import { UnsupportedFormatError } from '../report/locate.ts';
-import { RunDirectoryError } from '../report/summarize.ts';
-import { contractDiff } from './contract-diff.ts';
-import { contractLint } from './contract-lint.ts';
-import { doctor } from './doctor.ts';
 import { EXIT_USAGE } from './exit-codes.ts';
-import { reportBuild, reportDiff, reportOpen, reportSummary } from './report.ts';
 import { requirementsCommand } from './requirements.ts';
-import { conformanceRun } from './run.ts';
-import { doublesCommand } from './doubles.ts';
-import { DoublesStateError } from '../platform/doubles-state.ts';
-import { fuzz } from './fuzz.ts';
 import { UsageError } from './usage-error.ts';
+
+/**
+ * Errors that say the input is unusable (exit 2 with their message), by name: each command's modules are
+ * imported when that command runs, so `run` does not load the contract differ, nor `--help` anything.
+ */
+const INPUT_ERRORS = new Set(['ContractLoadError', 'RunDirectoryError', 'UnsupportedFormatError', 'DoublesStateError']);
 
 /** The version in package.json, the one source of it. */
 function packageVersion(): string {
@@ -47,6 +42,7 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
     .option('--json', 'print findings as JSON')
     .option('--write-repaired <file>', 'write the repaired document (JSON, or YAML when the name ends in .yaml/.yml)')
     .action(async (source: string, options: { json?: boolean; writeRepaired?: string }) => {
+      const { contractLint } = await import('./contract-lint.ts');
       exitCode = await contractLint(source, options, io.out);
     });
 
@@ -66,6 +62,7 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
     .option('--explanations <file>', 'mark the differences this explanations file accounts for (YAML or JSON)')
     .option('--no-explanations', 'apply no explanations file, not even the default one')
     .action(async (a: string, b: string, options: { json?: boolean; html?: string; explanations?: string | boolean }) => {
+      const { contractDiff } = await import('./contract-diff.ts');
       exitCode = await contractDiff(a, b, { json: options.json, html: options.html, explanations: options.explanations === true ? undefined : options.explanations }, io.out);
     });
 
@@ -90,6 +87,7 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
     .option('--strict', 'count failures that a known Broker defect (src/oracle/known-defects.ts) explains as failures: they fail their tests and the run exits 1')
     .option('--no-preflight', 'start the tests without the preflight (configuration, tokens, Broker reachable, clock); see the doctor command')
     .action(async (options: { env: string; grep?: string; contract?: string; servedContract?: string; workers?: string; brokerUrl?: string; strict?: boolean; preflight?: boolean }) => {
+      const { conformanceRun } = await import('./run.ts');
       exitCode = await conformanceRun(options, io);
     });
 
@@ -114,6 +112,7 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
     )
     .requiredOption('--env <name|file>', 'a broker-dev environment (built-in broker-dev, or a file with a doubles section)')
     .action(async (options: { env: string }) => {
+      const { doublesCommand } = await import('./doubles.ts');
       exitCode = await doublesCommand(options, io);
     });
 
@@ -130,6 +129,7 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
     .option('--count <n>', 'sampled requests beyond the always-sent sentinel cases (default: the environment\'s, else 300 local / 150 remote; at most 5000)')
     .option('--out <dir>', 'where to write repros.sh, failures.json and the request bodies (default reports/<env>/fuzz-<seed>-<time>)')
     .action(async (options: { env: string; seed?: string; count?: string; out?: string }) => {
+      const { fuzz } = await import('./fuzz.ts');
       exitCode = await fuzz(options, io);
     });
 
@@ -143,6 +143,7 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
     )
     .requiredOption('--env <name|file>', 'a built-in environment (local, at22, at23, at24, tt02, yt01) or an environment file (JSON/YAML)')
     .action(async (options: { env: string }) => {
+      const { doctor } = await import('./doctor.ts');
       exitCode = await doctor(options, io);
     });
 
@@ -153,6 +154,7 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
     .argument('[env|run]', 'environment name, run id or run directory path')
     .option('--open', 'also open it with xdg-open when available')
     .action(async (target: string | undefined, options: { open?: boolean }) => {
+      const { reportOpen } = await import('./report.ts');
       exitCode = await reportOpen(target, options, io);
     });
   report
@@ -166,6 +168,7 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
     .option('--html <file>', 'also write the diff as a self-contained HTML page')
     .option('--json', 'print the diff as JSON')
     .action(async (a: string, b: string, options: { html?: string; json?: boolean }) => {
+      const { reportDiff } = await import('./report.ts');
       exitCode = await reportDiff(a, b, options, io);
     });
   report
@@ -177,6 +180,7 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
     .argument('<env|run>', 'environment name (its latest run), run id or run directory path')
     .option('--artifact <name>', 'the CI artifact the environment folder is uploaded as; the report is then named by its path inside it')
     .action(async (target: string, options: { artifact?: string }) => {
+      const { reportSummary } = await import('./report.ts');
       exitCode = await reportSummary(target, options, io);
     });
   report
@@ -184,6 +188,7 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
     .description("rebuild a run's summary.json, index.html and junit.xml from its ledger (after a crash, or with a newer harness)")
     .argument('<env|run>', 'environment name, run id or run directory path')
     .action(async (target: string) => {
+      const { reportBuild } = await import('./report.ts');
       exitCode = await reportBuild(target, io);
     });
 
@@ -196,7 +201,7 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
       for (const problem of e.problems) io.err(`broker-conformance: ${problem}`);
       return EXIT_USAGE;
     }
-    if (e instanceof ContractLoadError || e instanceof RunDirectoryError || e instanceof UnsupportedFormatError || e instanceof UsageError || e instanceof DoublesStateError) {
+    if (e instanceof UsageError || (e instanceof Error && INPUT_ERRORS.has(e.name))) {
       io.err(`broker-conformance: ${e.message}`);
       return EXIT_USAGE;
     }

@@ -12,16 +12,12 @@ import { builtinEnvironmentNames, environmentData, loadEnvironment } from '../co
 import { readUnreachableMarker, unreachableCause } from '../ledger/reachability.ts';
 import { newRunId, runDirectory } from '../ledger/run.ts';
 import { allureStagingDir, distributeAllureResults } from '../report/allure.ts';
-import { buildRunReport } from '../report/build.ts';
-import { loadSummary } from '../report/locate.ts';
 import { mutationBanner } from '../report/mutation-banner.ts';
 import { describeMutations, localMutations } from '../../fixtures/local-mutations.ts';
-import { ledgerFiles } from '../report/summarize.ts';
 import { runPreflight } from './doctor.ts';
 import { EXIT_NONCONFORMANT, EXIT_OK } from './exit-codes.ts';
 import { UsageError } from './usage-error.ts';
-import { openBrokerDevSession, reportDrift, type BrokerDevSession } from './broker-dev-run.ts';
-import { stateDirOf } from '../platform/index.ts';
+import type { BrokerDevSession } from './broker-dev-run.ts';
 import { playwrightCommand } from './playwright-command.ts';
 
 export interface RunOptions {
@@ -73,9 +69,11 @@ export async function conformanceRun(options: RunOptions, io: { out: (s: string)
   // broker-dev: the doubles answer (running, or started for this run), the Broker is seeded through its API,
   // and the workers read the same kept keys (an absolute state directory: Playwright runs in the project root).
   let session: BrokerDevSession | undefined;
-  if (environment.doubles) {
-    session = await openBrokerDevSession(environment, options.env, io, processEnv);
-    env.BROKER_DEV_STATE_DIR = stateDirOf(environment);
+  // Its modules are imported only for broker-dev, so a local run starts Playwright sooner.
+  const brokerDev = environment.doubles ? await import('./broker-dev-run.ts') : undefined;
+  if (brokerDev) {
+    session = await brokerDev.openBrokerDevSession(environment, options.env, io, processEnv);
+    env.BROKER_DEV_STATE_DIR = (await import('../platform/index.ts')).stateDirOf(environment);
     env.BROKER_DEV_CWD = process.env.BROKER_DEV_CWD ?? process.cwd();
     env.BROKER_RUN_STARTED = session.since;
   }
@@ -137,6 +135,9 @@ export async function conformanceRun(options: RunOptions, io: { out: (s: string)
     io.err(`broker-conformance: ${unreachableCause(marker)}; stopping the run, the tests not yet run are NOT_RUN`);
     signalGroup('SIGINT');
   }, 500);
+  // Read while Playwright runs, so they are there when it exits.
+  const reportModules = Promise.all([import('../report/summarize.ts'), import('../report/locate.ts'), import('../report/build.ts')]);
+  reportModules.catch(() => undefined); // met below
   const code = await new Promise<number | null>((done) => {
     const c = spawn(...playwrightCommand(args), { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     child = c;
@@ -149,12 +150,13 @@ export async function conformanceRun(options: RunOptions, io: { out: (s: string)
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   });
-  if (session) {
-    const drift = await reportDrift(environment, session.since, io);
+  if (session && brokerDev) {
+    const drift = await brokerDev.reportDrift(environment, session.since, io);
     if (drift > 0) io.err(`broker-conformance: ${drift} kind(s) of platform drift: the doubles refused calls from the Broker (ERROR verdicts of PLAT-CALLS-001 in the report)`);
     await session.release();
   }
 
+  const [{ ledgerFiles }, { loadSummary }, { buildRunReport }] = await reportModules;
   if (ledgerFiles(runDir).length === 0) {
     io.out(`conformance ${environment.name}: INCOMPLETE, no test wrote a ledger (playwright exited with ${code ?? 'an error'}); nothing to report in ${runDir}`);
     return EXIT_NONCONFORMANT;

@@ -25,7 +25,9 @@ export interface DoublesState {
 export const STATE_FILE = 'doubles-keys.json';
 export const BROKER_CLIENT_ID = 'broker-dev-broker';
 
-export class DoublesStateError extends Error {}
+export class DoublesStateError extends Error {
+  override name = 'DoublesStateError';
+}
 
 async function newKey(kid: string): Promise<KeptSigningKey> {
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
