@@ -5,12 +5,12 @@
  * what any API suite Playwright runs pays (start-up, listing, workers, a test's bookkeeping, its list
  * reporter). Against the replay it gives the lowest overhead ratio a Playwright-run suite could reach here.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { playwrightCommand } from '../cli/playwright-command.ts';
+import { timedRun } from './timed-run.ts';
 
 export interface FloorShape {
   tests: number;
@@ -33,14 +33,7 @@ export async function runPlaywrightFloor(shape: FloorShape): Promise<number> {
     const config = join(dir, 'playwright.config.mjs');
     writeFileSync(config, "export default { testDir: '.', reporter: 'list', retries: 0 };\n");
     const args = ['test', '-c', config, ...(shape.workers ? ['--workers', String(shape.workers)] : [])];
-    const t0 = performance.now();
-    const child = spawn(...playwrightCommand(args), { cwd: dir, env: { ...process.env, CI: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let tail = '';
-    const keep = (d: Buffer) => (tail = (tail + d.toString()).slice(-2000));
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    const code = await new Promise<number | null>((r) => child.on('close', r));
-    const seconds = (performance.now() - t0) / 1000;
+    const { code, seconds, tail } = await timedRun(playwrightCommand(args), { cwd: dir, env: { ...process.env, CI: '' } });
     if (code !== 0) throw new Error(`the empty Playwright suite exited ${code}: ${tail}`);
     return Math.round(seconds * 100) / 100;
   } finally {

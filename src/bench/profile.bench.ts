@@ -4,7 +4,7 @@
  * the CLI as a nightly job runs it. Reports the wall time beside the lower bound the rate limits allow
  * for the calls it made, and every 429 it met (the harness plans none).
  */
-import { spawn } from 'node:child_process';
+import { timedRun } from './timed-run.ts';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -29,14 +29,8 @@ export async function benchProfile(): Promise<ProfileRun> {
   const env: NodeJS.ProcessEnv = { ...process.env, BROKER_REPORTS_DIR: reportsDir, BROKER_RUN_ID: id };
   for (const k of ['BROKER_LOCAL_MUTATIONS', 'BROKER_FAULTS', 'BROKER_ENV_FILE']) delete env[k];
   try {
-    const t0 = performance.now();
-    const child = spawn(process.execPath, ['src/cli/bin.js', 'run', '--env', ENVIRONMENT], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let tail = '';
-    const keep = (d: Buffer) => (tail = (tail + d.toString()).slice(-4000));
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    const code = await new Promise<number | null>((r) => child.on('close', r));
-    const profileSeconds = Math.round((performance.now() - t0) / 100) / 10;
+    const { code, seconds, tail } = await timedRun([process.execPath, ['src/cli/bin.js', 'run', '--env', ENVIRONMENT]], { cwd: ROOT, env });
+    const profileSeconds = Math.round(seconds * 10) / 10;
     let summary: RunSummary;
     try {
       summary = JSON.parse(readFileSync(join(reportsDir, ENVIRONMENT, id, 'summary.json'), 'utf8')) as RunSummary;

@@ -21,7 +21,6 @@
  * before the wait, so the replay would skip the waiting that any client of the Broker must do; the time
  * is reported apart (`replayWaitSeconds`).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -33,6 +32,7 @@ import type { ExchangeEntry, LedgerEntry, RunStartEntry } from '../ledger/entrie
 import { readLedger } from '../ledger/writer.ts';
 import { playwrightCommand } from '../cli/playwright-command.ts';
 import { runPlaywrightFloor } from './playwright-floor.ts';
+import { timedRun } from './timed-run.ts';
 import { startTarget, tokenProvidersFor, type BrokerTarget } from '../../fixtures/target.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -71,16 +71,9 @@ export async function runSuite(reportsDir: string): Promise<SuiteRun> {
   const id = `bench-suite-${Date.now()}`;
   const env: NodeJS.ProcessEnv = { ...process.env, BROKER_REPORTS_DIR: reportsDir, BROKER_RUN_ID: id, PLAYWRIGHT_HTML_OPEN: 'never' };
   for (const k of ['BROKER_LOCAL_MUTATIONS', 'BROKER_FAULTS', 'BROKER_ENV_FILE', 'BROKER_PUBLISHED_CONTRACT']) delete env[k];
-  const t0 = performance.now();
   // The workers `run --env local` would use (the environment's), so the figure is the one users see.
   const workers = loadEnvironment('local').workers;
-  const child = spawn(...playwrightCommand(['test', '--project=local', ...(workers ? ['--workers', String(workers)] : [])]), { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let tail = '';
-  const keep = (d: Buffer) => (tail = (tail + d.toString()).slice(-4000));
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const code = await new Promise<number | null>((r) => child.on('close', r));
-  const suiteSeconds = (performance.now() - t0) / 1000;
+  const { code, seconds: suiteSeconds, tail } = await timedRun(playwrightCommand(['test', '--project=local', ...(workers ? ['--workers', String(workers)] : [])]), { cwd: ROOT, env });
   const ledgerDir = join(reportsDir, 'local', id, 'ledger');
   const entries = ledgerFilesIn(ledgerDir).flatMap((f) => readLedger(f).entries);
   if (entries.length === 0) throw new Error(`the suite wrote no ledger (exit ${code}): ${tail}`);
