@@ -39,6 +39,16 @@ export function readKept(file: string): string | undefined {
   }
 }
 
+/** The kept JSON, or undefined when there is none, or it is torn or foreign (then made again by the caller). */
+export function readKeptJson<T>(file: string): T | undefined {
+  const text = readKept(file);
+  try {
+    return text === undefined ? undefined : (JSON.parse(text) as T);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Writes whole, then renames: a process reading at the same moment sees all of it or none. False when it
  * cannot (a read-only install). `mode` 0o600 keeps a file to its owner (the doubles' keys).

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cacheDirectory, installedVersions, keep, readKept } from '../cache.ts';
+import { cacheDirectory, installedVersions, keep, readKeptJson } from '../cache.ts';
 import type { ContractFinding } from './findings.ts';
 import { lintContract, type LintReport } from './lint.ts';
 import { parseContract, readSource } from './load.ts';
@@ -37,15 +37,6 @@ export interface LintedContract extends LintReport {
 /** What this code made of these bytes before, under `what` (a lint report, compile findings), or undefined. */
 function keptFile(cacheDir: string, sha256: string, what: string): string {
   return join(cacheDir, `${sha256}-${codeFingerprint()}${what ? `-${what}` : ''}.json`);
-}
-
-function readKeptJson<T>(file: string): T | undefined {
-  const text = readKept(file);
-  try {
-    return text === undefined ? undefined : (JSON.parse(text) as T);
-  } catch {
-    return undefined; // a torn or foreign file: made again
-  }
 }
 
 /**

@@ -1,5 +1,5 @@
 /** @module Doubles of the Altinn platform for offline runs: the public face of src/platform. */
-export { startPlatform, warmLocalChainKeys, type Platform, type PlatformOptions } from './platform.ts';
+export { startPlatform, type Platform, type PlatformOptions } from './platform.ts';
 export { startAltinnIssuer, type AltinnIssuerDouble } from './altinn-issuer.ts';
 export { startMaskinportenDouble, type ClientRegistration, type MaskinportenDouble } from './maskinporten-double.ts';
 export { mountTokenExchange, EXCHANGE_PATH, type TokenExchangeDouble } from './token-exchange-double.ts';

@@ -12,7 +12,7 @@
  */
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
-import { cacheDirectory, keep, readKept } from '../cache.ts';
+import { cacheDirectory, keep, readKeptJson } from '../cache.ts';
 
 export interface SuppliedKeyPair {
   privateKey: CryptoKey;
@@ -23,16 +23,14 @@ export interface SuppliedKeyPair {
 const fileOf = (directory: string, slot: string) => join(directory, `${slot.replace(/[^A-Za-z0-9-]/g, '_')}.jwk.json`);
 
 async function readPair(file: string): Promise<SuppliedKeyPair | undefined> {
-  const text = readKept(file);
-  if (text === undefined) return undefined;
+  const jwk = readKeptJson<JWK>(file);
+  if (jwk?.kty !== 'RSA' || typeof jwk.d !== 'string') return undefined; // none, torn or foreign: made again
   try {
-    const jwk = JSON.parse(text) as JWK;
-    if (jwk.kty !== 'RSA' || typeof jwk.d !== 'string') return undefined;
     const privateKey = (await importJWK(jwk, 'RS256', { extractable: true })) as CryptoKey;
     const publicKey = (await importJWK({ kty: jwk.kty, n: jwk.n, e: jwk.e }, 'RS256', { extractable: true })) as CryptoKey;
     return { privateKey, publicKey };
   } catch {
-    return undefined; // torn or foreign: made again
+    return undefined; // a JWK that does not import: made again
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * @module Starts every Altinn platform double on loopback (Altinn OIDC issuer with the token exchange
  * on the same base URL, Maskinporten, the test-token generator) and wires `local` environments to
- * them: one Maskinporten client per organisation, keys generated and kept in memory.
+ * them: one Maskinporten client per organisation, its key from the key supply (see key-supply).
  */
 import { exportJWK } from 'jose';
 import { keyPairFor } from './key-supply.ts';
@@ -80,15 +80,10 @@ export function localChainScopesByOrg(env: EnvironmentConfig): Map<string, Set<s
   return scopesByOrg;
 }
 
-/** Starts making the client keys `prepareLocalEnvironment(env)` will ask for, so they are made while the doubles start. */
-export function warmLocalChainKeys(env: EnvironmentConfig): void {
-  for (const org of localChainScopesByOrg(env).keys()) keyPairFor(`client:${org}`).catch(() => undefined);
-}
-
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
   const host = options.host ?? '127.0.0.1';
   const now = options.now ?? Date.now;
-  // Side by side: each makes an RSA key on first start in a process (see key-supply), on a thread of its own.
+  // Side by side: each reads its kept RSA key, or makes one on a thread of its own (see key-supply).
   const [altinn, maskinporten] = await Promise.all([
     startAltinnIssuer({ host }),
     startMaskinportenDouble({
