@@ -238,6 +238,8 @@ test('CLI: unknown environment, missing run directory, corrupt or newer summary 
     expect(r.code, argv.join(' ')).toBe(2);
     expect(r.err, argv.join(' ')).toMatch(message);
     expect(r.err.split('\n'), argv.join(' ')).toHaveLength(1);
+    // Known bad input, told by its error's name: never the catch-all for a harness fault.
+    expect(r.err, argv.join(' ')).not.toContain('unexpected error');
   }
 });
 

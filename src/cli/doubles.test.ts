@@ -5,7 +5,7 @@
  */
 import { test, expect } from '@playwright/test';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTokenProvider } from '../auth/index.ts';
@@ -13,6 +13,7 @@ import { startLocalBroker } from '../local-broker/index.ts';
 import { loadSeed } from '../local-broker/seed.ts';
 import { brokerDevLocalChain, startBrokerDevDoubles } from '../platform/broker-dev.ts';
 import { brokerDevEnvironment } from '../platform/broker-dev-testing.ts';
+import { STATE_FILE } from '../platform/doubles-state.ts';
 import { seedThroughBrokerApi } from './broker-dev-run.ts';
 import { main } from './main.ts';
 
@@ -59,6 +60,18 @@ test('bad input to doubles and to run --broker-url is one line and exit 2', asyn
   const fixed = await run('run', '--env', 'local', '--broker-url', 'http://127.0.0.1:5096');
   expect(fixed.code).toBe(2);
   expect(fixed.err).toContain('environment local does not take --broker-url');
+});
+
+test('unreadable doubles keys are bad input: one line naming the file, exit 2, not an unexpected error', async () => {
+  const env = await brokerDevEnvironment(join(dir, 'state-torn'));
+  mkdirSync(join(dir, 'state-torn'), { recursive: true });
+  writeFileSync(join(dir, 'state-torn', STATE_FILE), '{ torn');
+  const file = join(dir, 'broker-dev-torn.json');
+  writeFileSync(file, JSON.stringify(env));
+  const r = await run('doubles', '--env', file);
+  expect(r.code).toBe(2);
+  expect(r.err).toMatch(/^broker-conformance: the doubles keys at .*doubles-keys\.json are unreadable: /);
+  expect(r.err.split('\n')).toHaveLength(1);
 });
 
 test('run against a Broker that does not answer: the doubles start and stop again, exit 2 naming the Broker', async () => {
