@@ -1,5 +1,6 @@
 /** @module Preflight: is this environment ready for a run? The public face of src/preflight. */
-export { preflight, preflightConfiguration, type PreflightOptions, type PreflightResult } from './preflight.ts';
+export { preflight, type PreflightOptions } from './preflight.ts';
+export { preflightConfiguration, type PreflightResult } from './configuration.ts';
 export { checkTokenClaims, orgOfClaims, MIN_TOKEN_LIFETIME_SECONDS } from './claims.ts';
 export { probeBroker, networkReason, MAX_CLOCK_SKEW_SECONDS } from './broker-probe.ts';
 export { missingTokenVariables } from './variables.ts';

@@ -6,13 +6,11 @@
  * one line; nothing is written anywhere. Secrets never appear: tokens are decoded, not printed.
  */
 import type { TokenProvider } from '../auth/index.ts';
-import { ConfigError, environmentData, parseEnvironment, type ActorConfig, type EnvironmentConfig } from '../config/index.ts';
-import { MUTATIONS } from '../local-broker/mutations.ts';
-import { localMutations } from '../../fixtures/local-mutations.ts';
+import type { ActorConfig, EnvironmentConfig } from '../config/index.ts';
 import type { BrokerTarget } from '../../fixtures/target.ts';
 import { probeBroker } from './broker-probe.ts';
 import { checkTokenClaims, type TokenExpectation } from './claims.ts';
-import { missingTokenVariables } from './variables.ts';
+import { preflightConfiguration, type PreflightResult } from './configuration.ts';
 
 export interface PreflightOptions {
   /** Where variables are read (default process.env). */
@@ -21,14 +19,6 @@ export interface PreflightOptions {
   timeoutMs?: number;
 }
 
-export interface PreflightResult {
-  /** Undefined when the environment could not even be loaded. */
-  environment?: EnvironmentConfig;
-  /** One line each; empty means the run may start. */
-  problems: string[];
-  /** What was checked and found good, one line each (the doctor prints them). */
-  passed: string[];
-}
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -36,32 +26,6 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
     timer = setTimeout(() => reject(new Error(`${what}: no answer within ${Math.round(ms / 1000)} s`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** The configuration half: the environment loads, every variable it needs is set, mutations are known. */
-export function preflightConfiguration(nameOrPath: string, env: NodeJS.ProcessEnv = process.env): PreflightResult {
-  let data: unknown;
-  let source: string;
-  try {
-    ({ data, source } = environmentData(nameOrPath));
-  } catch (e) {
-    if (e instanceof ConfigError) return { problems: e.problems, passed: [] };
-    throw e;
-  }
-  const problems: string[] = [];
-  let environment: EnvironmentConfig | undefined;
-  try {
-    environment = parseEnvironment(data, source, env);
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    problems.push(...e.problems);
-  }
-  problems.push(...missingTokenVariables(data, env).map((p) => `${source}: ${p}`));
-  if (environment) {
-    const unknown = localMutations(environment, env).filter((m) => !(m in MUTATIONS));
-    for (const m of unknown) problems.push(`unknown local-Broker mutation '${m}' (known: ${Object.keys(MUTATIONS).join(', ')})`);
-  }
-  return { ...(environment ? { environment } : {}), problems, passed: problems.length ? [] : [`configuration: ${source} loads; every variable it needs is set`] };
 }
 
 /** What each actor's token must say. */
