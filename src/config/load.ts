@@ -5,21 +5,14 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { cacheDirectory, installedVersions, keep, readKept } from '../cache.ts';
+import { ajvCompiler, json5Library, requireFromProject, yamlLibrary } from '../deferred.ts';
 import { ConfigError } from './errors.ts';
 import { environmentSchema } from './schema.ts';
 import type { EnvironmentConfig } from './types.ts';
 
-/**
- * AJV, YAML and JSON5 are required where they are needed (a validator to compile, a YAML file, a JSON
- * error to place), not at import: every process of a run imports this module (Playwright's main process
- * before any worker starts, each worker), and almost every run meets a kept validator and JSON files.
- */
-const requireHere = createRequire(import.meta.url);
 const builtinDir = join(dirname(fileURLToPath(import.meta.url)), 'environments');
 
 export function builtinEnvironmentNames(): string[] {
@@ -46,17 +39,14 @@ export function environmentValidator(cacheDir: string = cacheDirectory('config')
   if (code !== undefined) {
     try {
       const module = { exports: {} as { default?: ValidateFunction } & ValidateFunction };
-      new Function('require', 'module', 'exports', code)(requireHere, module, module.exports);
+      new Function('require', 'module', 'exports', code)(requireFromProject, module, module.exports);
       return module.exports.default ?? module.exports;
     } catch {
       // A torn or foreign file: compiled again below.
     }
   }
-  const { Ajv2020: Ajv } = requireHere('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
-  const addFormats = requireHere('ajv-formats') as (ajv: Ajv2020) => Ajv2020;
-  const standaloneCode = requireHere('ajv/dist/standalone/index.js') as (ajv: Ajv2020, validate: ValidateFunction) => string;
-  const { _ } = requireHere('ajv') as typeof import('ajv');
-  const ajv = addFormats(new Ajv({ allErrors: true, strict: true, strictRequired: false, verbose: true, code: { source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` } }));
+  const { Ajv2020, addFormats, standaloneCode, _ } = ajvCompiler();
+  const ajv = addFormats(new Ajv2020({ allErrors: true, strict: true, strictRequired: false, verbose: true, code: { source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` } }));
   const compiled = ajv.compile(environmentSchema);
   keep(file, standaloneCode(ajv, compiled));
   return compiled;
@@ -99,7 +89,7 @@ function jsonProblem(text: string, error: Error): string {
   if (at) return `${lineColumn(text, Number(at[1]))}: ${error.message.replace(/ in JSON at position \d+.*$/, '').split('\n')[0]}`;
   try {
     // JSON5 reports line and column for what strict JSON also rejects.
-    (requireHere('json5') as typeof import('json5')).parse(text);
+    json5Library().parse(text);
   } catch (e) {
     const le = e as { lineNumber?: number; columnNumber?: number; message: string };
     if (le.lineNumber !== undefined) return `line ${le.lineNumber}, column ${le.columnNumber ?? 1}: ${le.message.replace(/^JSON5: /, '').replace(/ at \d+:\d+$/, '')}`;
@@ -118,7 +108,7 @@ function parseFile(path: string): unknown {
   const yaml = /\.ya?ml$/i.test(path);
   if (text.trim() === '') throw new ConfigError(`environment file ${path} is empty`);
   if (yaml) {
-    const { parse: parseYaml, YAMLParseError } = requireHere('yaml') as typeof import('yaml');
+    const { parse: parseYaml, YAMLParseError } = yamlLibrary();
     try {
       return parseYaml(text, { uniqueKeys: true });
     } catch (e) {

@@ -7,7 +7,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readFileSync, existsSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { yamlLibrary } from '../deferred.ts';
 import { CHANGE_IDS, diffDocuments, withCounts, type ChangeId, type ContractChange, type ContractDiff } from './diff.ts';
 import { lintContract } from './lint.ts';
 import { ContractLoadError, loadContract } from './load.ts';
@@ -39,7 +39,7 @@ export function loadExplanations(path: string): ExplanationRule[] {
   if (!existsSync(path)) throw new ContractLoadError(`no explanations file at ${path}`);
   let doc: unknown;
   try {
-    doc = parseYaml(readFileSync(path, 'utf8'));
+    doc = yamlLibrary().parse(readFileSync(path, 'utf8'));
   } catch (e) {
     throw new ContractLoadError(`${path} is not valid YAML: ${(e as Error).message.split('\n')[0]}`);
   }

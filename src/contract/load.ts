@@ -7,8 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import JSON5 from 'json5';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { json5Library, yamlLibrary } from '../deferred.ts';
 import type { ContractFinding } from './findings.ts';
 
 export class ContractLoadError extends Error {
@@ -27,6 +26,7 @@ export interface LoadedContract {
 }
 
 const FETCH_TIMEOUT_MS = 15_000;
+
 
 /** The bytes of a file path or http(s) URL; a ContractLoadError with a one-line reason when unreadable. */
 export async function readSource(source: string): Promise<Buffer> {
@@ -81,7 +81,7 @@ function parseJson(text: string, source: string): { value: unknown; findings: Co
     return { value: JSON.parse(text), findings: [] };
   } catch (strictError) {
     try {
-      const value = JSON5.parse(text);
+      const value = json5Library().parse(text);
       return { value, findings: [strictJsonFinding(text, strictError as Error)] };
     } catch (e) {
       const le = e as { lineNumber?: number; columnNumber?: number; message: string };
@@ -91,6 +91,7 @@ function parseJson(text: string, source: string): { value: unknown; findings: Co
 }
 
 function parseYamlText(text: string, source: string): unknown {
+  const { parse: parseYaml, YAMLParseError } = yamlLibrary();
   try {
     return parseYaml(text, { prettyErrors: true, uniqueKeys: true });
   } catch (e) {
