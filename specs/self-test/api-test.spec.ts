@@ -2,10 +2,12 @@
  * Self-tests of the suites' base test (fixtures/api-test.ts): it replaces Playwright's per-test browser
  * set-up by name. Playwright's own test still sets those fixtures up under the titles we know (so the
  * second test can fail), and ours sets none of them up: a Playwright upgrade that renames the fixtures
- * fails here instead of quietly bringing back their cost.
+ * fails here instead of quietly bringing back their cost. The suites' own test-scoped fixtures run
+ * without steps of their own (fixtures/index.ts), and the exchanges they make still show as steps.
  */
 import { expect, test as playwrightTest, type TestInfo } from '@playwright/test';
 import { apiTest, REPLACED_PLAYWRIGHT_FIXTURES } from '../../fixtures/api-test.ts';
+import { test as suite } from '../../fixtures/index.ts';
 
 interface Step {
   title: string;
@@ -36,4 +38,23 @@ suiteLike("the suites' base test sets none of them up: no browser set-up before 
   const titles = fixtureSteps(suiteLike.info());
   expect(titles).toContain('Fixture "own"');
   for (const title of REPLACED_PLAYWRIGHT_FIXTURES) expect(titles).not.toContain(`Fixture "${title}"`);
+});
+
+/** Every step Playwright recorded for the running test, at any depth. */
+function allSteps(info: TestInfo): Step[] {
+  const steps = (info as unknown as { _steps?: Step[] })._steps ?? [];
+  const all = (list: Step[]): Step[] => list.flatMap((s) => [s, ...all(s.steps ?? [])]);
+  return all(steps);
+}
+
+suite("the suites' test-scoped fixtures set up without steps of their own; what they do still shows", async ({ sender, verify, flow }) => {
+  expect(verify).toBeDefined();
+  expect(flow).toBeDefined();
+  const health = await sender.getHealth();
+  expect(health.status).toBe(200);
+  const steps = allSteps(suite.info());
+  // The exchange is a step of its own (the evidence), at the test's level.
+  expect(steps.map((s) => s.title)).toContainEqual(expect.stringMatching(/^sender: .*GET \/health$/));
+  const fixtures = steps.filter((s) => s.category === 'fixture').map((s) => s.title);
+  for (const name of ['contractFailures', 'actors', 'sender', 'verify', 'flow']) expect(fixtures).not.toContain(`Fixture "${name}"`);
 });
