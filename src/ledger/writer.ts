@@ -39,24 +39,39 @@ export class MemoryLedger implements LedgerSink {
   }
 }
 
+/** What reading a ledger gives: its entries, and how many lines were torn or corrupt. */
+export interface ReadLedger {
+  entries: LedgerEntry[];
+  skippedLines: number;
+}
+
+/** Which entries a reader keeps. */
+export interface LedgerReadOptions {
+  types?: readonly LedgerEntry['type'][];
+}
+
 /**
  * Reads a ledger file; a torn last line (crash mid-write) or a corrupt line is skipped and counted.
  * `types` keeps only entries of those types, and parses only the lines that can hold one (a run's
  * exchanges are most of its megabytes).
  */
-export function readLedger(path: string, options: { types?: readonly LedgerEntry['type'][] } = {}): { entries: LedgerEntry[]; skippedLines: number } {
-  const entries: LedgerEntry[] = [];
+export function readLedger(path: string, options: LedgerReadOptions = {}): ReadLedger {
+  const read: ReadLedger = { entries: [], skippedLines: 0 };
+  parseLedgerLines(readFileSync(path, 'utf8'), options, read);
+  return read;
+}
+
+/** Parses ledger lines into `into` (one JSON entry a line; blank lines ignored; the unparsable counted). */
+export function parseLedgerLines(text: string, options: LedgerReadOptions, into: ReadLedger): void {
   const markers = options.types?.map((t) => `"type":${JSON.stringify(t)}`);
-  let skippedLines = 0;
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
+  for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
     if (markers && !markers.some((m) => line.includes(m))) continue;
     try {
       const entry = JSON.parse(line) as LedgerEntry;
-      if (!options.types || options.types.includes(entry.type)) entries.push(entry);
+      if (!options.types || options.types.includes(entry.type)) into.entries.push(entry);
     } catch {
-      skippedLines++;
+      into.skippedLines++;
     }
   }
-  return { entries, skippedLines };
 }

@@ -7,7 +7,7 @@
 import type { Pacing } from './pacing.ts';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
 import { join, relative } from 'node:path';
-import { readLedger } from '../ledger/writer.ts';
+import { LedgerFollower } from '../ledger/follower.ts';
 import { reportsRoot, runId } from '../ledger/run.ts';
 import { allureStagingDir, distributeAllureResults } from './allure.ts';
 import type { PlannedTest } from './summarize.ts';
@@ -20,6 +20,7 @@ let reportModules: Promise<[typeof import('./build.ts'), typeof import('./locate
 const loadReportModules = () => (reportModules ??= Promise.all([import('./build.ts'), import('./locate.ts'), import('./summarize.ts'), import('./served-changes.ts'), import('./mutation-banner.ts')]));
 
 const ANSI = /\u001b\[[0-9;]*m/g;
+const FOLLOW_EVERY_MS = 250;
 
 /** The verdict line both this reporter and the CLI print. */
 /** The run against its gateway budget: wall time beside the least the limits allow, and any 429. */
@@ -67,6 +68,9 @@ export default class ConformanceReporter implements Reporter {
   private readonly statuses = new Map<string, TestResult['status']>();
   /** Projects with at least one test that began (none for `--list`). */
   private readonly begun = new Set<string>();
+  /** The run's ledgers, parsed as the workers write them, so that onEnd does not read megabytes. */
+  private readonly follower = new LedgerFollower();
+  private followedAt = 0;
 
   onBegin(_config: FullConfig, suite: Suite): void {
     for (const projectSuite of suite.suites) {
@@ -87,9 +91,23 @@ export default class ConformanceReporter implements Reporter {
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
+    this.follow();
     this.statuses.set(test.id, result.status);
     const error = result.errors[0]?.message;
     if (error && !this.errors[test.id]) this.errors[test.id] = error.replace(ANSI, '').split('\n').slice(0, 6).join('\n');
+  }
+
+  /** Parses what the workers appended to the ledgers since the last time (at most every quarter second; never fails a test). */
+  private follow(): void {
+    const now = performance.now();
+    if (now - this.followedAt < FOLLOW_EVERY_MS) return;
+    this.followedAt = now;
+    void loadReportModules()
+      .then(([, { environmentNames }, { ledgerFiles }]) => {
+        const root = reportsRoot();
+        for (const env of environmentNames(root)) for (const f of ledgerFiles(join(root, env, runId()))) this.follower.catchUp(f);
+      })
+      .catch(() => undefined); // onEnd reads whatever is left
   }
 
   async onEnd(result: FullResult): Promise<void> {
@@ -97,6 +115,7 @@ export default class ConformanceReporter implements Reporter {
     const root = reportsRoot();
     const id = runId();
     const staging = allureStagingDir(id, root);
+    const readLedgerFile = (path: string) => this.follower.read(path);
     // Which run directory did each project write? Found through the test ids in the ledgers.
     const runDirs = environmentNames(root)
       .map((env) => join(root, env, id))
@@ -107,7 +126,7 @@ export default class ConformanceReporter implements Reporter {
       const ids = new Set<string>();
       let environment = '';
       for (const f of ledgerFiles(dir)) {
-        for (const e of readLedger(f, { types: ['test-start', 'run-start'] }).entries) {
+        for (const e of readLedgerFile(f).entries) {
           if (e.type === 'test-start') ids.add(e.testId);
           if (e.type === 'run-start' && !environment) environment = e.environment;
         }
@@ -131,7 +150,7 @@ export default class ConformanceReporter implements Reporter {
       const plan = projects.flatMap((p) => this.plans.get(p) ?? []);
       const notRunCauses = serialSkipCauses(projects.flatMap((p) => this.tests.get(p) ?? []), (t) => this.statuses.get(t.id));
       try {
-        const built = await buildRunReport(dir, { plan, notRunCauses, testErrors: this.errors, interrupted: result.status === 'interrupted' || result.status === 'timedout', warn: (m) => console.log(m) });
+        const built = await buildRunReport(dir, { readLedgerFile, plan, notRunCauses, testErrors: this.errors, interrupted: result.status === 'interrupted' || result.status === 'timedout', warn: (m) => console.log(m) });
         const shown = relative(process.cwd(), built.files.html);
         const banner = mutationBanner(built.summary.localBroker?.mutations);
         if (banner) console.log(banner);

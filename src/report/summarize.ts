@@ -11,7 +11,7 @@ import { allChecks, describeResponseFinding, prepareContract, type ContractRole,
 import { pacingOf } from './pacing.ts';
 import type { ExchangeEntry, FailureKind, LedgerEntry, RunStartEntry, TestBoundaryEntry, VerdictEntry } from '../ledger/entries.ts';
 import { readUnreachableMarker, unreachableCause } from '../ledger/reachability.ts';
-import { readLedger } from '../ledger/writer.ts';
+import { readLedger, type ReadLedger } from '../ledger/writer.ts';
 import { redactText } from '../ledger/redact.ts';
 import { cleanAssertion, assertionMessage } from './assertion-text.ts';
 import { groupFailures } from './failure-groups.ts';
@@ -47,6 +47,8 @@ export interface SummarizeOptions {
   knownDefects?: readonly KnownDefect[];
   /** Count failures a known defect explains as failures; default: what the run recorded (`run --strict`). */
   strict?: boolean;
+  /** How a ledger file is read; default `readLedger`. The conformance reporter passes the files it followed during the run. */
+  readLedgerFile?: (path: string) => ReadLedger;
 }
 
 const MAX_EVIDENCE_IDS = 20;
@@ -61,8 +63,8 @@ export function ledgerFiles(runDir: string): string[] {
     .map((f) => join(dir, f));
 }
 
-export function readRunLedger(runDir: string): { files: { path: string; entries: LedgerEntry[]; skippedLines: number }[] } {
-  return { files: ledgerFiles(runDir).map((path) => ({ path, ...readLedger(path) })) };
+export function readRunLedger(runDir: string, read: (path: string) => ReadLedger = readLedger): { files: { path: string; entries: LedgerEntry[]; skippedLines: number }[] } {
+  return { files: ledgerFiles(runDir).map((path) => ({ path, ...read(path) })) };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -168,7 +170,7 @@ function evidenceOf(e: ExchangeEntry, ledgerFile?: string): ExchangeEvidence {
 
 export async function summarizeRun(runDir: string, options: SummarizeOptions = {}): Promise<RunSummary> {
   if (!existsSync(runDir) || !statSync(runDir).isDirectory()) throw new RunDirectoryError(`no run directory at ${runDir}`);
-  const { files } = readRunLedger(runDir);
+  const { files } = readRunLedger(runDir, options.readLedgerFile);
   if (files.length === 0) throw new RunDirectoryError(`no ledger in ${runDir} (expected ledger/worker-*.ndjson)`);
   const warnings: string[] = [];
   for (const f of files) if (f.skippedLines) warnings.push(`${basename(f.path)}: ${f.skippedLines} unreadable ledger line(s) skipped`);
