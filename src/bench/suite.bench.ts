@@ -233,9 +233,17 @@ export interface SuiteBench extends SuiteRun, ReplayResult {
   overheadFloorRatio: number;
   /** What is left for the harness itself: suite − floor − replay. */
   harnessSeconds: number;
+  /** (suite − floor) / replay: the suite's time beside the raw exchanges once Playwright's own cost is set apart. */
+  harnessOverheadRatio: number;
+  /** Rounds measured; every figure is the median of its rounds. */
+  rounds: number;
+  /** The lowest and highest `harnessOverheadRatio` of the rounds: how much this machine varied. */
+  harnessOverheadRatioMin: number;
+  harnessOverheadRatioMax: number;
 }
 
-export async function benchSuite(): Promise<SuiteBench> {
+/** One round: the suite, the raw replay of its exchanges, Playwright's floor of the same shape, back to back so they meet the same machine. */
+async function benchRound(): Promise<Omit<SuiteBench, 'rounds' | 'harnessOverheadRatioMin' | 'harnessOverheadRatioMax'>> {
   const reportsDir = mkdtempSync(join(tmpdir(), 'bench-suite-'));
   try {
     const suite = await runSuite(reportsDir);
@@ -249,10 +257,35 @@ export async function benchSuite(): Promise<SuiteBench> {
       playwrightFloorSeconds: floor,
       overheadFloorRatio: round((floor + replay.replaySeconds) / replay.replaySeconds, 2),
       harnessSeconds: round(suite.suiteSeconds - floor - replay.replaySeconds, 2),
+      harnessOverheadRatio: round((suite.suiteSeconds - floor) / replay.replaySeconds, 2),
     };
   } finally {
     rmSync(reportsDir, { recursive: true, force: true });
   }
+}
+
+/** The middle value (the lower middle of an even count: a figure some round really showed). */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
+
+/**
+ * `rounds` rounds (default 3; BENCH_ROUNDS); each numeric figure is the median of its rounds, ratios
+ * included (each computed within its round, so a slow moment of the machine weighs on both sides of it).
+ * A single run varies by 10–20 % on this machine.
+ */
+export async function benchSuite(rounds = Number(process.env.BENCH_ROUNDS ?? 3)): Promise<SuiteBench> {
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`BENCH_ROUNDS must be a whole number of at least 1, not ${process.env.BENCH_ROUNDS}`);
+  const results = [];
+  for (let r = 0; r < rounds; r++) results.push(await benchRound());
+  const first = results[0]!;
+  const merged = { ...first } as Record<string, unknown>;
+  for (const [k, v] of Object.entries(first)) if (typeof v === 'number') merged[k] = median(results.map((x) => (x as unknown as Record<string, number>)[k]!));
+  const ratios = results.map((x) => x.harnessOverheadRatio);
+  // An exit code is no figure to take the middle of: any round's failure shows.
+  merged.suiteExitCode = results.find((x) => x.suiteExitCode !== 0)?.suiteExitCode ?? 0;
+  return { ...(merged as unknown as SuiteBench), rounds, harnessOverheadRatioMin: Math.min(...ratios), harnessOverheadRatioMax: Math.max(...ratios) };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
