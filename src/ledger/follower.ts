@@ -41,7 +41,7 @@ export class LedgerFollower {
       // Only whole lines: a newline byte never occurs inside a multi-byte UTF-8 character.
       const end = bytes.lastIndexOf(NEWLINE, got - 1);
       if (end < 0) return;
-      parseLedgerLines(bytes.toString('utf8', 0, end + 1), {}, followed);
+      parseLedgerLines(bytes.toString('utf8', 0, end + 1), followed);
       followed.offset += end + 1;
     } finally {
       closeSync(fd);
@@ -60,7 +60,7 @@ export class LedgerFollower {
       if (size > followed.offset) {
         const bytes = Buffer.alloc(size - followed.offset);
         const n = readSync(fd, bytes, 0, bytes.length, followed.offset);
-        parseLedgerLines(bytes.toString('utf8', 0, n), {}, rest);
+        parseLedgerLines(bytes.toString('utf8', 0, n), rest);
       }
     } catch {
       // Gone since: what was read stands.

@@ -45,31 +45,19 @@ export interface ReadLedger {
   skippedLines: number;
 }
 
-/** Which entries a reader keeps. */
-export interface LedgerReadOptions {
-  types?: readonly LedgerEntry['type'][];
-}
-
-/**
- * Reads a ledger file; a torn last line (crash mid-write) or a corrupt line is skipped and counted.
- * `types` keeps only entries of those types, and parses only the lines that can hold one (a run's
- * exchanges are most of its megabytes).
- */
-export function readLedger(path: string, options: LedgerReadOptions = {}): ReadLedger {
+/** Reads a ledger file; a torn last line (crash mid-write) or a corrupt line is skipped and counted. */
+export function readLedger(path: string): ReadLedger {
   const read: ReadLedger = { entries: [], skippedLines: 0 };
-  parseLedgerLines(readFileSync(path, 'utf8'), options, read);
+  parseLedgerLines(readFileSync(path, 'utf8'), read);
   return read;
 }
 
 /** Parses ledger lines into `into` (one JSON entry a line; blank lines ignored; the unparsable counted). */
-export function parseLedgerLines(text: string, options: LedgerReadOptions, into: ReadLedger): void {
-  const markers = options.types?.map((t) => `"type":${JSON.stringify(t)}`);
+export function parseLedgerLines(text: string, into: ReadLedger): void {
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
-    if (markers && !markers.some((m) => line.includes(m))) continue;
     try {
-      const entry = JSON.parse(line) as LedgerEntry;
-      if (!options.types || options.types.includes(entry.type)) into.entries.push(entry);
+      into.entries.push(JSON.parse(line) as LedgerEntry);
     } catch {
       into.skippedLines++;
     }

@@ -19,7 +19,6 @@ export interface PreflightOptions {
   timeoutMs?: number;
 }
 
-
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
