@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { Readable, type Writable } from 'node:stream';
+import { undiciLibrary } from '../deferred.ts';
 
 export type OutgoingBody = Buffer | string | Readable | { filePath: string };
 
@@ -59,20 +60,13 @@ function classify(e: unknown): TransportError {
   return new TransportError('other', msg);
 }
 
-let undici: Promise<typeof import('undici')> | undefined;
-
-/** undici, loaded on first use (a third of a second): Playwright's own process imports every suite to list the tests, and never sends. */
-export function loadUndici(): Promise<typeof import('undici')> {
-  return (undici ??= import('undici'));
-}
-
 /** Streams through undici: request bodies from buffers, strings, streams or files, response bodies hashed as they pass. */
 export class UndiciTransport {
   async send(req: OutgoingRequest, handling: ResponseHandling): Promise<IncomingResponse> {
     const body = req.body && typeof req.body === 'object' && 'filePath' in req.body ? createReadStream(req.body.filePath) : req.body;
     let res;
     try {
-      const { request: undiciRequest } = await loadUndici();
+      const { request: undiciRequest } = undiciLibrary();
       res = await undiciRequest(req.url, {
         method: req.method as 'GET',
         headers: req.headers,

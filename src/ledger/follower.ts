@@ -19,18 +19,31 @@ export class LedgerFollower {
 
   /** Parses the complete lines appended to `path` since the last call (nothing if it does not exist yet). */
   catchUp(path: string): void {
+    this.advance(path);
+  }
+
+  /** The file's entries as `readLedger` reads them now: caught up, and its unfinished last line parsed (not consumed). */
+  read(path: string): ReadLedger {
+    const { followed, rest } = this.advance(path);
+    const last: ReadLedger = { entries: [], skippedLines: 0 };
+    parseLedgerLines(rest, last);
+    return { entries: [...followed.entries, ...last.entries], skippedLines: followed.skippedLines + last.skippedLines };
+  }
+
+  /** Parses the whole lines appended since the last call; returns the file's state and the text after its last newline. */
+  private advance(path: string): { followed: Followed; rest: string } {
+    let followed = this.files.get(path) ?? { entries: [], skippedLines: 0, offset: 0 };
     let fd: number;
     try {
       fd = openSync(path, 'r');
     } catch {
-      return;
+      return { followed, rest: '' }; // not written yet, or gone: what was read stands
     }
     try {
-      let followed = this.files.get(path);
       const size = fstatSync(fd).size;
       // A ledger only grows; one that shrank was replaced, and is read again from its start.
-      if (!followed || size < followed.offset) this.files.set(path, (followed = { entries: [], skippedLines: 0, offset: 0 }));
-      if (size === followed.offset) return;
+      if (size < followed.offset) followed = { entries: [], skippedLines: 0, offset: 0 };
+      this.files.set(path, followed);
       const bytes = Buffer.alloc(size - followed.offset);
       let got = 0;
       while (got < bytes.length) {
@@ -38,35 +51,15 @@ export class LedgerFollower {
         if (n === 0) break;
         got += n;
       }
-      // Only whole lines: a newline byte never occurs inside a multi-byte UTF-8 character.
-      const end = bytes.lastIndexOf(NEWLINE, got - 1);
-      if (end < 0) return;
-      parseLedgerLines(bytes.toString('utf8', 0, end + 1), followed);
-      followed.offset += end + 1;
+      // Only whole lines are consumed: a newline byte never occurs inside a multi-byte UTF-8 character.
+      const end = got > 0 ? bytes.lastIndexOf(NEWLINE, got - 1) : -1;
+      if (end >= 0) {
+        parseLedgerLines(bytes.toString('utf8', 0, end + 1), followed);
+        followed.offset += end + 1;
+      }
+      return { followed, rest: bytes.toString('utf8', end + 1, got) };
     } finally {
       closeSync(fd);
     }
-  }
-
-  /** The file's entries as `readLedger` reads them now: caught up, and its unfinished last line parsed (not consumed). */
-  read(path: string): ReadLedger {
-    this.catchUp(path);
-    const followed = this.files.get(path) ?? { entries: [], skippedLines: 0, offset: 0 };
-    const rest: ReadLedger = { entries: [], skippedLines: 0 };
-    let fd: number | undefined;
-    try {
-      fd = openSync(path, 'r');
-      const size = fstatSync(fd).size;
-      if (size > followed.offset) {
-        const bytes = Buffer.alloc(size - followed.offset);
-        const n = readSync(fd, bytes, 0, bytes.length, followed.offset);
-        parseLedgerLines(bytes.toString('utf8', 0, n), rest);
-      }
-    } catch {
-      // Gone since: what was read stands.
-    } finally {
-      if (fd !== undefined) closeSync(fd);
-    }
-    return { entries: [...followed.entries, ...rest.entries], skippedLines: followed.skippedLines + rest.skippedLines };
   }
 }

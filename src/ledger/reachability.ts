@@ -8,7 +8,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { loadUndici } from '../client/transport.ts';
+import { undiciLibrary } from '../deferred.ts';
 import type { LedgerEntry } from './entries.ts';
 import type { LedgerSink } from './writer.ts';
 
@@ -86,7 +86,7 @@ export async function confirmUnreachable(runDir: string, baseUrl: string, option
     const at = new Date().toISOString();
     try {
       // undici's request, not fetch: fetch refuses some ports outright ("bad port") without trying them.
-      const { request } = await loadUndici();
+      const { request } = undiciLibrary();
       const res = await request(new URL('/health', baseUrl), { signal: AbortSignal.timeout(options.timeoutMs ?? 2000) });
       await res.body.dump();
       noteExchange(runDir, baseUrl, { ok: true });

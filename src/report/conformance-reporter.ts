@@ -8,6 +8,7 @@ import type { Pacing } from './pacing.ts';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
 import { join, relative } from 'node:path';
 import { LedgerFollower } from '../ledger/follower.ts';
+import type { ReadLedger } from '../ledger/writer.ts';
 import { reportsRoot, runId } from '../ledger/run.ts';
 import { allureStagingDir, distributeAllureResults } from './allure.ts';
 import type { PlannedTest } from './summarize.ts';
@@ -115,7 +116,9 @@ export default class ConformanceReporter implements Reporter {
     const root = reportsRoot();
     const id = runId();
     const staging = allureStagingDir(id, root);
-    const readLedgerFile = (path: string) => this.follower.read(path);
+    // Each file read once here (the first pass below and the report builder both ask for it).
+    const read = new Map<string, ReadLedger>();
+    const readLedgerFile = (path: string) => read.get(path) ?? read.set(path, this.follower.read(path)).get(path)!;
     // Which run directory did each project write? Found through the test ids in the ledgers.
     const runDirs = environmentNames(root)
       .map((env) => join(root, env, id))
